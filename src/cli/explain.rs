@@ -1,0 +1,2 @@
+use super::ExplainArgs;
+pub fn run(_a: &ExplainArgs) -> u8 { super::fail("not yet") }

@@ -1,0 +1,2 @@
+use super::IndexArgs;
+pub fn run(_a: &IndexArgs) -> u8 { super::fail("not yet") }

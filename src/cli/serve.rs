@@ -1,0 +1,2 @@
+use super::ServeArgs;
+pub fn run(_a: &ServeArgs) -> u8 { super::fail("not yet") }

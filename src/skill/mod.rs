@@ -1,0 +1,2 @@
+//! The skill: its files (embedded or read from a folder) split into sections.
+pub mod embedded;
