@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# Tests the install paths with the real tools, the way users run them:
+#   (a) the Agent Skills reference validator (`npx skills-ref validate`) on the
+#       repository's root skill, on the bundle, and on an installed copy;
+#   (b) the `skills` CLI (`npx skills add`, npm `skills`, Node 22) from a clean
+#       copy of the repository and from the bundle, checking where files land;
+#   (c) Claude Code's own CLI (`claude mcp list` / `get`, no login) after
+#       `rust-async-skill install claude-code`: the server must be Connected.
+#
+# Run after `cargo build` (it uses target/debug/rust-async-skill; set
+# RUST_ASYNC_SKILL_BIN to test another binary). Needs git, npm and a
+# registry to install the tools once; they are cached in target/install-tools/
+# (INSTALL_TOOLS_CACHE to move it), so reruns make no network request.
+# Exits non-zero when any check fails; the last line is "N passed, N failed".
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BIN=${RUST_ASYNC_SKILL_BIN:-$ROOT/target/debug/rust-async-skill}
+CACHE=${INSTALL_TOOLS_CACHE:-$ROOT/target/install-tools}
+NODE_VERSION=22.23.3        # `skills` needs Node >= 22.20
+SKILLS_VERSION=1.7.4
+SKILLS_REF_VERSION=0.1.5
+CLAUDE_VERSION=2.1.332
+SKILL=rust-async-internals
+SERVER=rust-async-skill
+
+passed=0
+failed=0
+ok() { echo "ok   - $*"; passed=$((passed + 1)); }
+not_ok() { echo "FAIL - $*"; failed=$((failed + 1)); }
+# check DESCRIPTION COMMAND...: runs the command, counts the result.
+check() {
+    local what=$1
+    shift
+    if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+finish() {
+    echo
+    echo "install-tools: $passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+    exit $?
+}
+die() {
+    not_ok "$*"
+    finish
+}
+
+[ -x "$BIN" ] || die "no binary at $BIN: run \`cargo build\` first"
+BIN=$(cd "$(dirname "$BIN")" && pwd -P)/$(basename "$BIN")
+
+# --- the tools, installed once into $CACHE --------------------------------
+export npm_config_cache="$CACHE/npm-cache" npm_config_update_notifier=false \
+    npm_config_fund=false npm_config_audit=false npm_config_loglevel=error
+mkdir -p "$CACHE"
+NODE_BIN="$CACHE/node22/node_modules/.bin"
+if [ "$("$NODE_BIN/node" --version 2>/dev/null)" != "v$NODE_VERSION" ]; then
+    echo "# installing node@$NODE_VERSION into $CACHE/node22"
+    command -v npm >/dev/null || die "npm is needed to install Node $NODE_VERSION"
+    npm install --prefix "$CACHE/node22" --no-save "node@$NODE_VERSION" >"$CACHE/node22.log" 2>&1
+    if [ "$("$NODE_BIN/node" --version 2>/dev/null)" != "v$NODE_VERSION" ]; then
+        # The `node` package fetches its binary in an install script; where
+        # scripts do not run, take the platform package directly.
+        case "$(uname -m)" in x86_64) arch=x64 ;; aarch64 | arm64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
+        os=$(uname -s | tr '[:upper:]' '[:lower:]')
+        npm install --prefix "$CACHE/node22" --no-save "node-$os-$arch@$NODE_VERSION" >>"$CACHE/node22.log" 2>&1
+        mkdir -p "$NODE_BIN"
+        ln -sf "../node-$os-$arch/bin/node" "$NODE_BIN/node"
+    fi
+fi
+[ "$("$NODE_BIN/node" --version 2>/dev/null)" = "v$NODE_VERSION" ] || die "Node $NODE_VERSION did not install (see $CACHE/node22.log)"
+export PATH="$NODE_BIN:$PATH"
+
+TOOLS="$CACHE/tools"
+STAMP="skills@$SKILLS_VERSION skills-ref@$SKILLS_REF_VERSION @anthropic-ai/claude-code@$CLAUDE_VERSION"
+if [ "$(cat "$TOOLS/.stamp" 2>/dev/null)" != "$STAMP" ] || [ ! -x "$TOOLS/node_modules/.bin/claude" ]; then
+    echo "# installing $STAMP into $TOOLS"
+    rm -rf "$TOOLS"
+    # shellcheck disable=SC2086
+    npm install --prefix "$TOOLS" $STAMP >"$CACHE/tools.log" 2>&1 || die "npm install of the tools failed (see $CACHE/tools.log)"
+    echo "$STAMP" >"$TOOLS/.stamp"
+fi
+export PATH="$TOOLS/node_modules/.bin:$PATH"
+echo "# node $(node --version), skills $SKILLS_VERSION, skills-ref $SKILLS_REF_VERSION, claude $(claude --version 2>/dev/null | head -1)"
+echo "# binary: $BIN"
+
+# No telemetry, no update checks, no model calls.
+export DISABLE_TELEMETRY=1 DO_NOT_TRACK=1 DISABLE_AUTOUPDATER=1 NO_COLOR=1 \
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 DISABLE_ERROR_REPORTING=1
+unset CLAUDE_CONFIG_DIR ANTHROPIC_API_KEY
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/install-tools.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+LOG="$WORK/log"
+
+# Runs a tool with HOME=$1 in directory $2, output to $LOG; echoes nothing.
+in_sandbox() {
+    local home=$1 dir=$2
+    shift 2
+    mkdir -p "$home" "$dir"
+    (cd "$dir" && HOME="$home" timeout 180 "$@") >"$LOG" 2>&1
+}
+# Prints the last tool output, without colours and banners.
+show_log() { sed -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e '/[█╗╔╚═║]/d' -e 's/^/    | /' "$LOG"; }
+
+# Files of a skill folder, relative, sorted (following symlinks).
+files_of() { (cd "$1" && find -L . -type f ! -name '.rust-async-skill.manifest' | sed 's|^\./||' | sort); }
+# The files the skill is made of: SKILL.md and everything under skill/.
+expected_files() { (cd "$REPO" && { echo SKILL.md; find skill -type f ! -name '.*'; } | sort); }
+same_files() {
+    local got
+    got=$(files_of "$1") || return 1
+    if [ "$got" != "$(expected_files)" ]; then
+        echo "    files in $1:"
+        echo "$got" | sed 's/^/    | /' | head -20
+        return 1
+    fi
+    cmp -s "$1/SKILL.md" "$REPO/SKILL.md"
+}
+
+# --- a clean copy of the repository (what a clone has), and the bundle -----
+REPO="$WORK/$SKILL" # named after the skill: the spec wants name == folder
+mkdir -p "$REPO"
+if git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    # Tracked and new files, not ignored ones (no target/): the work tree as
+    # the next commit would have it, which in CI is the clean clone itself.
+    (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard |
+        while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+        xargs -0 cp --parents -t "$REPO")
+else
+    (cd "$ROOT" && tar --exclude=./target --exclude=./.git -cf - .) | (cd "$REPO" && tar -xf -)
+fi
+echo "# repository copy: $(cd "$REPO" && find . -type f | wc -l) files in $REPO"
+BUNDLE="$WORK/bundle"
+"$BIN" bundle "$BUNDLE" >"$LOG" 2>&1 || { show_log; die "rust-async-skill bundle"; }
+echo
+echo "# (a) Agent Skills reference validator: skills-ref $SKILLS_REF_VERSION"
+validate() {
+    skills-ref validate "$1" >"$LOG" 2>&1
+    local rc=$?
+    show_log
+    [ $rc -eq 0 ] && grep -q "Valid skill" "$LOG"
+}
+check "skills-ref validate on the repository root (SKILL.md at the root)" validate "$REPO"
+check "skills-ref validate on the bundle skills/$SKILL" validate "$BUNDLE/skills/$SKILL"
+in_sandbox "$WORK/home-a" "$WORK/proj-a" "$BIN" install claude-code --scope user || show_log
+check "skills-ref validate on the copy that \`install claude-code\` wrote" validate "$WORK/home-a/.claude/skills/$SKILL"
+
+echo
+echo "# (b) skills add (npm skills $SKILLS_VERSION)"
+skills_add() { # HOME PROJECT SOURCE [FLAGS...]
+    local home=$1 proj=$2 src=$3
+    shift 3
+    echo "    \$ skills add ${src#"$WORK"/} --skill $SKILL -a claude-code -a cursor -a windsurf -y $*"
+    in_sandbox "$home" "$proj" skills add "$src" --skill "$SKILL" -a claude-code -a cursor -a windsurf -y "$@" || return 1
+    sed -n '/Installed/,$p' "$LOG" | grep -E '✓|universal|symlink' | sed -e 's/[│ ]*$//' -e 's/^[│ ]*/    | /'
+}
+# Where the files land (verified with skills 1.7.4): the real folder in
+# .agents/skills/ (Cursor's project folder), symlinks for Claude Code and
+# Windsurf; with -g the same under $HOME, Windsurf in ~/.codeium/windsurf.
+landed() { # BASE (project dir, or HOME with -g) WINDSURF-DIR
+    local base=$1 windsurf=$2 good=0
+    for d in "$base/.agents/skills/$SKILL" "$base/.claude/skills/$SKILL" "$windsurf/$SKILL"; do
+        if [ -f "$d/SKILL.md" ] && [ -d "$d/skill/references" ]; then
+            echo "    landed: ${d#"$WORK"/}$( [ -L "$d" ] && echo " -> $(readlink "$d")")"
+        else
+            echo "    missing: ${d#"$WORK"/}"
+            good=1
+        fi
+    done
+    return $good
+}
+
+if skills_add "$WORK/home-b1" "$WORK/proj-b1" "$REPO"; then
+    check "skills add <repository copy>: .agents/skills, .claude/skills, .windsurf/skills" \
+        landed "$WORK/proj-b1" "$WORK/proj-b1/.windsurf/skills"
+    check "skills add <repository copy>: SKILL.md and skill/references/ as in the repository" \
+        cmp -s "$WORK/proj-b1/.agents/skills/$SKILL/SKILL.md" "$REPO/SKILL.md"
+    extra=$(cd "$WORK/proj-b1/.agents/skills/$SKILL" && ls -A | grep -v -x -e SKILL.md -e skill | tr '\n' ' ')
+    [ -n "$extra" ] && echo "    note: with a root SKILL.md, skills copies the whole repository into the skill folder: $extra"
+else
+    show_log
+    not_ok "skills add <repository copy>"
+fi
+
+if skills_add "$WORK/home-b2" "$WORK/proj-b2" "$BUNDLE"; then
+    check "skills add <bundle>: .agents/skills, .claude/skills, .windsurf/skills" \
+        landed "$WORK/proj-b2" "$WORK/proj-b2/.windsurf/skills"
+    check "skills add <bundle>: exactly SKILL.md and skill/ (no source, no build files)" \
+        same_files "$WORK/proj-b2/.agents/skills/$SKILL"
+else
+    show_log
+    not_ok "skills add <bundle>"
+fi
+
+in_sandbox "$WORK/home-b2" "$WORK/proj-b2" skills remove "$SKILL" -y
+check "skills remove $SKILL takes it out of all three folders" \
+    bash -c "! ls -d '$WORK/proj-b2/.agents/skills/$SKILL' '$WORK/proj-b2/.claude/skills/$SKILL' '$WORK/proj-b2/.windsurf/skills/$SKILL' 2>/dev/null | grep -q ."
+
+if skills_add "$WORK/home-b3" "$WORK/proj-b3" "$BUNDLE" -g; then
+    check "skills add -g <bundle>: ~/.agents/skills, ~/.claude/skills, ~/.codeium/windsurf/skills" \
+        landed "$WORK/home-b3" "$WORK/home-b3/.codeium/windsurf/skills"
+else
+    show_log
+    not_ok "skills add -g <bundle>"
+fi
+
+# `install` after `skills add`: the symlinked folder is left to its owner.
+in_sandbox "$WORK/home-b3" "$WORK/proj-b3" "$BIN" install claude-code
+check "rust-async-skill install after skills add -g leaves the symlinked skill alone" \
+    grep -q "symlink" "$LOG"
+
+echo
+echo "# (c) Claude Code $CLAUDE_VERSION: claude mcp list / get (HOME is a temporary folder, no login)"
+H="$WORK/home-c"
+P="$WORK/proj-c"
+in_sandbox "$H" "$P" "$BIN" install claude-code --scope user
+rc=$?
+show_log
+check "rust-async-skill install claude-code --scope user" test $rc -eq 0
+# `claude mcp list` starts each server and health-checks it; its exit code is
+# 0 even when a server fails, so the output is what counts.
+in_sandbox "$H" "$P" claude mcp list
+show_log
+check "claude mcp list: $SERVER ... Connected" grep -Eq "^$SERVER: .*Connected" "$LOG"
+check "claude mcp list runs the installed binary with serve" grep -Fq "$BIN serve" "$LOG"
+in_sandbox "$H" "$P" claude mcp get "$SERVER"
+show_log
+check "claude mcp get: user scope, stdio, our binary" \
+    bash -c "grep -q 'User config' '$LOG' && grep -qi 'stdio' '$LOG' && grep -Fq '$BIN' '$LOG'"
+# A second install changes nothing; uninstall makes Claude Code forget it.
+in_sandbox "$H" "$P" "$BIN" install claude-code --scope user
+check "a second install changes nothing" grep -q "nothing changed" "$LOG"
+in_sandbox "$H" "$P" "$BIN" uninstall claude-code --scope user
+in_sandbox "$H" "$P" claude mcp list
+show_log
+check "after uninstall, claude mcp list no longer has $SERVER" bash -c "! grep -q '^$SERVER:' '$LOG'"
+check "after uninstall, the skill folder is gone" test ! -e "$H/.claude/skills/$SKILL"
+# The entry written by Claude Code itself and ours are the same JSON.
+in_sandbox "$WORK/home-c2" "$P" claude mcp add -s user "$SERVER" -- "$BIN" serve
+in_sandbox "$WORK/home-c2" "$P" "$BIN" install claude-code --scope user --dry-run
+check "install after \`claude mcp add\` finds the same entry (no config change)" \
+    grep -q "claude.json: no change" "$LOG"
+# Project scope: .mcp.json, which Claude Code reads (servers there wait for approval).
+in_sandbox "$H" "$P" "$BIN" install claude-code --scope project
+in_sandbox "$H" "$P" claude mcp get "$SERVER"
+show_log
+check "claude mcp get reads our .mcp.json (project scope)" grep -q "Project config" "$LOG"
+
+finish

@@ -1,0 +1,51 @@
+//! Claude Code: what `claude mcp add -s user|project` writes.
+//!
+//! - user scope: the top-level `mcpServers` of `~/.claude.json`
+//!   (`$CLAUDE_CONFIG_DIR/.claude.json` when that is set); skills in
+//!   `~/.claude/skills/` (`$CLAUDE_CONFIG_DIR/skills/`).
+//! - project scope: `./.mcp.json`; skills in `./.claude/skills/`.
+//!
+//! Entry: `{"type": "stdio", "command": <binary>, "args": ["serve"], "env": {}}`.
+use super::{Client, Context, Scope, Target, json::Json};
+
+/// Our entry as `claude mcp add` writes a stdio server.
+pub fn entry(exe: &str) -> Json {
+    Json::object([
+        ("type", Json::string("stdio")),
+        ("command", Json::string(exe)),
+        ("args", Json::Array(vec![Json::string("serve")])),
+        ("env", Json::Object(Vec::new())),
+    ])
+}
+
+pub fn target(scope: Scope, ctx: &Context) -> Target {
+    let (config, skills_root, notes) = match scope {
+        Scope::User => {
+            let (config, skills) = match &ctx.claude_config_dir {
+                Some(dir) => (dir.join(".claude.json"), dir.join("skills")),
+                None => (ctx.home.join(".claude.json"), ctx.home.join(".claude").join("skills")),
+            };
+            let notes = vec![
+                "check it with `claude mcp list`: rust-async-skill should show \"Connected\"".to_string(),
+                "the skill loads in Claude Code sessions started from now on".to_string(),
+            ];
+            (config, skills, notes)
+        }
+        Scope::Project => (
+            ctx.cwd.join(".mcp.json"),
+            ctx.cwd.join(".claude").join("skills"),
+            vec![
+                "Claude Code asks once to approve the servers of .mcp.json when it starts in this folder".to_string(),
+                "commit .mcp.json and .claude/skills/ to share them; the binary path is this machine's".to_string(),
+            ],
+        ),
+    };
+    Target {
+        client: Client::ClaudeCode,
+        scope,
+        config: Some(config),
+        entry: entry(&ctx.exe_str()),
+        skills_root,
+        notes,
+    }
+}

@@ -1,0 +1,53 @@
+//! Windsurf (Cascade).
+//!
+//! - MCP servers: `~/.codeium/windsurf/mcp_config.json` only (Windsurf
+//!   documents no project-level MCP file), Claude Desktop's schema.
+//! - skills: `~/.codeium/windsurf/skills/` (user) or `./.windsurf/skills/`
+//!   (project, a "workspace skill").
+//!
+//! Entry: `{"command": <binary>, "args": ["serve"]}`.
+use super::{Client, Context, Scope, Target, json::Json};
+
+pub fn entry(exe: &str) -> Json {
+    Json::object([
+        ("command", Json::string(exe)),
+        ("args", Json::Array(vec![Json::string("serve")])),
+    ])
+}
+
+/// The MCP configuration file, the same for both scopes.
+pub fn config_path(ctx: &Context) -> std::path::PathBuf {
+    ctx.home
+        .join(".codeium")
+        .join("windsurf")
+        .join("mcp_config.json")
+}
+
+pub fn target(scope: Scope, ctx: &Context) -> Target {
+    let (config, skills_root, notes) = match scope {
+        Scope::User => (
+            Some(config_path(ctx)),
+            ctx.home.join(".codeium").join("windsurf").join("skills"),
+            vec![
+                "press refresh in Cascade's MCP panel (or restart Windsurf) to start the server"
+                    .to_string(),
+            ],
+        ),
+        Scope::Project => (
+            None,
+            ctx.cwd.join(".windsurf").join("skills"),
+            vec![format!(
+                "Windsurf reads MCP servers only from {}: run `rust-async-skill install windsurf` (user scope) to register the server too",
+                config_path(ctx).display()
+            )],
+        ),
+    };
+    Target {
+        client: Client::Windsurf,
+        scope,
+        config,
+        entry: entry(&ctx.exe_str()),
+        skills_root,
+        notes,
+    }
+}
