@@ -10,6 +10,7 @@ pub mod fix;
 pub mod install;
 pub mod limits;
 pub mod mcp;
+pub mod retrieval_eval;
 pub mod search;
 pub mod skill;
 
