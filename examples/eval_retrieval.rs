@@ -6,7 +6,11 @@ fn main() {
     if args.first().map(String::as_str) == Some("--why") {
         return why(&args[1..].join(" "));
     }
-    let path = args.iter().find(|a| !a.starts_with("--")).cloned().unwrap_or("tests/data/retrieval_questions.jsonl".into());
+    let path = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .cloned()
+        .unwrap_or("tests/data/retrieval_questions.jsonl".into());
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
     let questions = retrieval_eval::parse(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
     let report = retrieval_eval::evaluate(Explainer::embedded(), &questions);
@@ -24,9 +28,15 @@ fn main() {
 pub fn why(query: &str) {
     let e = Explainer::embedded();
     let r = e.rank(query);
-    println!("not_covered={} confidence={:.2}", r.not_covered, r.confidence);
+    println!(
+        "not_covered={} confidence={:.2}",
+        r.not_covered, r.confidence
+    );
     for (c, s, cov) in r.concepts.iter().take(5) {
-        println!("  {:<24} score={s:8.2} coverage={cov:.2}", rust_async_skill::skill::CONCEPTS[*c].id);
+        println!(
+            "  {:<24} score={s:8.2} coverage={cov:.2}",
+            rust_async_skill::skill::CONCEPTS[*c].id
+        );
     }
     for h in r.hits.iter().take(8) {
         println!("  {:6.2} {}", h.score, e.skill().sections[h.ord].id);

@@ -16,7 +16,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, Term};
 
 /// Bumped whenever the schema, the analyser or what is indexed changes, so
 /// that the prebuilt index is reported stale.
-pub const INDEX_FORMAT_VERSION: &str = "rust-async-skill-index-1";
+pub const INDEX_FORMAT_VERSION: &str = "rust-async-skill-index-2";
 
 /// At most this many distinct query terms are searched (the most specific
 /// ones): a pasted file must not turn into a thousand-clause query.
@@ -57,11 +57,13 @@ impl SearchIndex {
         if store::stored_fingerprint(files) == Some(skill.fingerprint().as_str()) {
             let (index, fields) = store::open(files)?;
             let me = SearchIndex::new(index, fields)?;
-            if me.doc_count == skill.sections.len() as u64 {
+            if me.doc_count >= skill.sections.len() as u64 {
                 return Ok(me);
             }
         }
-        tracing::warn!("the embedded index does not match the embedded skill; building one in memory (run `rust-async-skill index`)");
+        tracing::warn!(
+            "the embedded index does not match the embedded skill; building one in memory (run `rust-async-skill index`)"
+        );
         SearchIndex::build(skill)
     }
 
@@ -72,10 +74,18 @@ impl SearchIndex {
     }
 
     fn new(index: Index, fields: Fields) -> anyhow::Result<SearchIndex> {
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
         let searcher = reader.searcher();
         let doc_count = searcher.num_docs();
-        Ok(SearchIndex { searcher, fields, _reader: reader, doc_count })
+        Ok(SearchIndex {
+            searcher,
+            fields,
+            _reader: reader,
+            doc_count,
+        })
     }
 
     pub fn doc_count(&self) -> u64 {
@@ -99,7 +109,11 @@ impl SearchIndex {
         // Most specific (rarest) first; stable, so ties keep query order.
         known.sort_by_key(|t| seen[t]);
         known.truncate(MAX_QUERY_TERMS);
-        QueryTerms { terms: known, total, known: known_count }
+        QueryTerms {
+            terms: known,
+            total,
+            known: known_count,
+        }
     }
 
     /// In how many sections a term occurs, in any searchable field.
@@ -107,7 +121,11 @@ impl SearchIndex {
         self.fields
             .weighted()
             .iter()
-            .map(|(f, _)| self.searcher.doc_freq(&Term::from_field_text(*f, term)).unwrap_or(0))
+            .map(|(f, _)| {
+                self.searcher
+                    .doc_freq(&Term::from_field_text(*f, term))
+                    .unwrap_or(0)
+            })
             .max()
             .unwrap_or(0)
     }
@@ -117,10 +135,17 @@ impl SearchIndex {
         use tantivy::{DocSet, TERMINATED};
         let mut out = Vec::new();
         for segment in self.searcher.segment_readers() {
-            let Ok(ords) = segment.fast_fields().u64("ord") else { continue };
+            let Ok(ords) = segment.fast_fields().u64("ord") else {
+                continue;
+            };
             for (field, _) in self.fields.weighted() {
-                let Ok(inverted) = segment.inverted_index(field) else { continue };
-                let Ok(Some(mut postings)) = inverted.read_postings(&Term::from_field_text(field, term), IndexRecordOption::Basic) else {
+                let Ok(inverted) = segment.inverted_index(field) else {
+                    continue;
+                };
+                let Ok(Some(mut postings)) = inverted.read_postings(
+                    &Term::from_field_text(field, term),
+                    IndexRecordOption::Basic,
+                ) else {
                     continue;
                 };
                 let mut doc = postings.doc();
@@ -145,20 +170,31 @@ impl SearchIndex {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for t in &terms.terms {
             for (field, boost) in self.fields.weighted() {
-                let q = TermQuery::new(Term::from_field_text(field, t), IndexRecordOption::WithFreqs);
+                let q = TermQuery::new(
+                    Term::from_field_text(field, t),
+                    IndexRecordOption::WithFreqs,
+                );
                 clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
             }
         }
         let query = BooleanQuery::new(clauses);
-        let Ok(top) = self.searcher.search(&query, &TopDocs::with_limit(limit).order_by_score()) else {
+        let Ok(top) = self
+            .searcher
+            .search(&query, &TopDocs::with_limit(limit).order_by_score())
+        else {
             return Vec::new();
         };
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let segment = self.searcher.segment_reader(addr.segment_ord);
-            let Ok(ords) = segment.fast_fields().u64("ord") else { continue };
+            let Ok(ords) = segment.fast_fields().u64("ord") else {
+                continue;
+            };
             if let Some(ord) = ords.first(addr.doc_id) {
-                hits.push(Hit { ord: ord as usize, score });
+                hits.push(Hit {
+                    ord: ord as usize,
+                    score,
+                });
             }
         }
         hits

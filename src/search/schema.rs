@@ -1,6 +1,8 @@
 //! The index schema: one document per section.
 use super::tokenizer::ANALYZER;
-use tantivy::schema::{FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions};
+use tantivy::schema::{
+    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
 
 /// The fields of a section document, and how much a match in each counts.
 #[derive(Clone, Copy, Debug)]
@@ -17,16 +19,26 @@ pub struct Fields {
 }
 
 impl Fields {
-    /// Searchable text fields with their boosts: title > aliases > headings > body > code.
+    /// Searchable text fields with their boosts: aliases (other names, pasted
+    /// errors) > title > headings = body > code.
     pub fn weighted(&self) -> [(Field, f32); 5] {
-        [(self.title, 3.0), (self.aliases, 2.0), (self.headings, 1.5), (self.body, 1.0), (self.code, 0.5)]
+        [
+            (self.title, 2.0),
+            (self.aliases, 3.0),
+            (self.headings, 1.0),
+            (self.body, 1.0),
+            (self.code, 0.5),
+        ]
     }
 }
 
 pub fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text = TextOptions::default()
-        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqs));
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
     let fields = Fields {
         ord: b.add_u64_field("ord", FAST | STORED),
         id: b.add_text_field("id", STRING | STORED),

@@ -18,8 +18,14 @@ fn register(index: &Index) {
 pub fn build(skill: &Skill) -> tantivy::Result<(Index, RamDirectory, Fields)> {
     let (schema, fields) = schema();
     let dir = RamDirectory::create();
-    let settings = IndexSettings { docstore_compression: Compressor::None, ..Default::default() };
-    let index = Index::builder().schema(schema).settings(settings).open_or_create(dir.clone())?;
+    let settings = IndexSettings {
+        docstore_compression: Compressor::None,
+        ..Default::default()
+    };
+    let index = Index::builder()
+        .schema(schema)
+        .settings(settings)
+        .open_or_create(dir.clone())?;
     register(&index);
     // One thread and one commit give one segment: the smallest and fastest index to search.
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000)?;
@@ -37,11 +43,55 @@ pub fn build(skill: &Skill) -> tantivy::Result<(Index, RamDirectory, Fields)> {
         // they go on its overview, so that they pick the concept without
         // flattening the ranking of its other sections.
         if s.id.ends_with(".overview") {
-            let concept_title = crate::skill::concept(&s.concept).map(|c| c.title).unwrap_or_default();
-            let aliases = skill.aliases.get(&s.concept).map(|a| a.join("; ")).unwrap_or_default();
-            d.add_text(fields.aliases, format!("{} {} {aliases}", s.concept.replace('-', " "), concept_title));
+            let concept_title = crate::skill::concept(&s.concept)
+                .map(|c| c.title)
+                .unwrap_or_default();
+            let aliases = skill
+                .aliases
+                .get(&s.concept)
+                .map(|a| a.join("; "))
+                .unwrap_or_default();
+            d.add_text(
+                fields.aliases,
+                format!(
+                    "{} {} {aliases}",
+                    s.concept.replace('-', " "),
+                    concept_title
+                ),
+            );
         }
         writer.add_document(d)?;
+    }
+    // One more document per concept, holding all of its sections: it ranks
+    // concepts as wholes, so that a question phrased unlike any one section
+    // still finds the concept whose vocabulary it shares.
+    for (c, concept) in crate::skill::CONCEPTS.iter().enumerate() {
+        let sections: Vec<_> = skill
+            .sections
+            .iter()
+            .filter(|s| s.concept == concept.id)
+            .collect();
+        if sections.is_empty() {
+            continue;
+        }
+        let join = |f: &dyn Fn(&crate::skill::sections::Section) -> String| {
+            sections.iter().map(|s| f(s)).collect::<Vec<_>>().join("\n")
+        };
+        let aliases = skill
+            .aliases
+            .get(concept.id)
+            .map(|a| a.join("; "))
+            .unwrap_or_default();
+        writer.add_document(doc!(
+            fields.ord => (skill.sections.len() + c) as u64,
+            fields.id => format!("concept:{}", concept.id),
+            fields.concept => concept.id,
+            fields.title => format!("{} {}", concept.id.replace('-', " "), concept.title),
+            fields.headings => join(&|s| s.title.clone()),
+            fields.aliases => aliases,
+            fields.body => join(&|s| s.prose.clone()),
+            fields.code => join(&|s| s.code.clone()),
+        ))?;
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
@@ -53,7 +103,15 @@ fn index_files(index: &Index) -> tantivy::Result<Vec<PathBuf>> {
     let mut files = vec![PathBuf::from("meta.json"), PathBuf::from(".managed.json")];
     for meta in index.searchable_segment_metas()? {
         use tantivy::index::SegmentComponent as C;
-        let parts = [C::Postings, C::Positions, C::Terms, C::Store, C::FastFields, C::FieldNorms, C::Delete];
+        let parts = [
+            C::Postings,
+            C::Positions,
+            C::Terms,
+            C::Store,
+            C::FastFields,
+            C::FieldNorms,
+            C::Delete,
+        ];
         files.extend(parts.into_iter().map(|c| meta.relative_path(c)));
     }
     Ok(files)
@@ -79,7 +137,9 @@ pub fn write(skill: &Skill, dir: &Path) -> anyhow::Result<usize> {
         let bytes = ram.open_read(&file)?.read_bytes()?;
         // Dot files are not embedded (build.rs skips hidden files), so store the
         // managed list under a visible name and restore it on load.
-        let name = file.to_string_lossy().replace(".managed.json", "managed.json");
+        let name = file
+            .to_string_lossy()
+            .replace(".managed.json", "managed.json");
         std::fs::write(dir.join(name), bytes.as_slice())?;
         count += 1;
     }
@@ -94,7 +154,11 @@ pub fn open(files: &[(&str, &[u8])]) -> tantivy::Result<(Index, Fields)> {
         if *name == FINGERPRINT_FILE {
             continue;
         }
-        let name = if *name == "managed.json" { ".managed.json" } else { name };
+        let name = if *name == "managed.json" {
+            ".managed.json"
+        } else {
+            name
+        };
         dir.atomic_write(Path::new(name), bytes)?;
     }
     let index = Index::open(dir)?;
@@ -105,5 +169,9 @@ pub fn open(files: &[(&str, &[u8])]) -> tantivy::Result<(Index, Fields)> {
 
 /// The fingerprint stored with an index's files, if any.
 pub fn stored_fingerprint<'a>(files: &[(&str, &'a [u8])]) -> Option<&'a str> {
-    files.iter().find(|(n, _)| *n == FINGERPRINT_FILE).and_then(|(_, b)| std::str::from_utf8(b).ok()).map(str::trim)
+    files
+        .iter()
+        .find(|(n, _)| *n == FINGERPRINT_FILE)
+        .and_then(|(_, b)| std::str::from_utf8(b).ok())
+        .map(str::trim)
 }

@@ -11,19 +11,128 @@ pub const ANALYZER: &str = "rust_code";
 /// English words that carry no meaning for retrieval. Kept short on purpose:
 /// words such as "block", "wait", "lock" or "drop" are meaningful here.
 const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did", "do", "does", "doing", "for",
-    "from", "get", "got", "had", "has", "have", "having", "he", "her", "here", "him", "his", "how", "i", "if", "in",
-    "into", "is", "it", "its", "it's", "just", "me", "my", "of", "on", "or", "our", "she", "should", "so", "some",
-    "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "too",
-    "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with",
-    "would", "you", "your", "im", "ive", "dont", "doesnt", "isnt", "whats", "hi", "hello", "please", "thanks",
-    "anyone", "someone", "something", "anything", "use", "using", "used", "want", "need", "make", "way", "like", "also",
-    "still", "even", "really", "about", "know", "tell", "explain", "mean", "means", "work", "works", "working",
+    "a",
+    "an",
+    "and",
+    "are",
+    "as",
+    "at",
+    "be",
+    "been",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "for",
+    "from",
+    "get",
+    "got",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "him",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "it's",
+    "just",
+    "me",
+    "my",
+    "of",
+    "on",
+    "or",
+    "our",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "to",
+    "too",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "im",
+    "ive",
+    "dont",
+    "doesnt",
+    "isnt",
+    "whats",
+    "hi",
+    "hello",
+    "please",
+    "thanks",
+    "anyone",
+    "someone",
+    "something",
+    "anything",
+    "use",
+    "using",
+    "used",
+    "want",
+    "need",
+    "make",
+    "way",
+    "like",
+    "also",
+    "still",
+    "even",
+    "really",
+    "about",
+    "know",
+    "tell",
+    "explain",
+    "mean",
+    "means",
+    "work",
+    "works",
+    "working",
 ];
 
 /// The full analyser: split code-aware, lowercase, drop stop words, stem (English).
 pub fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(CodeTokenizer).filter(Stemmer::new(Language::English)).build()
+    TextAnalyzer::builder(CodeTokenizer)
+        .filter(Stemmer::new(Language::English))
+        .build()
 }
 
 /// Runs the analyser over `text` and returns its terms in order.
@@ -68,7 +177,13 @@ impl Tokenizer for CodeTokenizer {
                 return;
             }
             let position = tokens.len();
-            tokens.push(Token { offset_from: from, offset_to: to, position, text, position_length: 1 });
+            tokens.push(Token {
+                offset_from: from,
+                offset_to: to,
+                position,
+                text,
+                position_length: 1,
+            });
         };
         for (start, word) in words(text) {
             let end = start + word.len();
@@ -78,7 +193,11 @@ impl Tokenizer for CodeTokenizer {
             emit(lower.clone(), start, end);
             if parts.len() > 1 {
                 for (offset, part) in parts {
-                    emit(part.to_lowercase(), start + offset, start + offset + part.len());
+                    emit(
+                        part.to_lowercase(),
+                        start + offset,
+                        start + offset + part.len(),
+                    );
                 }
             }
             if macro_call {
@@ -97,7 +216,10 @@ fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     for (i, c) in text.char_indices() {
         let inner_apostrophe = c == '\''
             && start.is_some()
-            && text[i + 1..].chars().next().is_some_and(char::is_alphabetic)
+            && text[i + 1..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphabetic)
             && bytes.get(i + 2).is_none_or(|b| !b.is_ascii_alphanumeric());
         if c.is_alphanumeric() || c == '_' || inner_apostrophe {
             start.get_or_insert(i);
@@ -108,7 +230,9 @@ fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     if let Some(s) = start {
         out.push((s, &text[s..]));
     }
-    out.into_iter().map(|(s, w)| (s, w.trim_matches('_'))).filter(|(_, w)| !w.is_empty())
+    out.into_iter()
+        .map(|(s, w)| (s, w.trim_matches('_')))
+        .filter(|(_, w)| !w.is_empty())
 }
 
 /// Splits an identifier at underscores and camel-case humps:
@@ -123,7 +247,8 @@ fn parts(word: &str) -> Vec<(usize, &str)> {
             let (i, c) = chars[k];
             let prev = chars[k - 1].1;
             let next_lower = chars.get(k + 1).is_some_and(|(_, n)| n.is_lowercase());
-            let hump = c.is_uppercase() && (prev.is_lowercase() || (prev.is_uppercase() && next_lower));
+            let hump =
+                c.is_uppercase() && (prev.is_lowercase() || (prev.is_uppercase() && next_lower));
             if hump {
                 out.push((offset + start, &piece[start..i]));
                 start = i;
@@ -157,8 +282,14 @@ mod tests {
         let t = terms("cx.waker().clone()");
         assert_eq!(t, ["cx", "waker", "clone"]);
         let t = terms("tokio::task::spawn_blocking");
-        assert!(t.contains(&"spawn_block".to_string()) || t.contains(&"spawn_blocking".to_string()), "{t:?}");
-        assert!(t.contains(&"spawn".to_string()) && t.contains(&"block".to_string()), "{t:?}");
+        assert!(
+            t.contains(&"spawn_block".to_string()) || t.contains(&"spawn_blocking".to_string()),
+            "{t:?}"
+        );
+        assert!(
+            t.contains(&"spawn".to_string()) && t.contains(&"block".to_string()),
+            "{t:?}"
+        );
         let t = terms("Pin<&mut Self>");
         assert_eq!(t, ["pin", "mut", "self"]);
     }
@@ -166,18 +297,32 @@ mod tests {
     #[test]
     fn camel_case_and_macros() {
         let t = terms("JoinHandle RawWakerVTable");
-        for want in ["joinhandl", "join", "handl", "rawwakervt", "raw", "waker", "vtabl"] {
+        for want in [
+            "joinhandl",
+            "join",
+            "handl",
+            "rawwakervt",
+            "raw",
+            "waker",
+            "vtabl",
+        ] {
             assert!(t.iter().any(|x| x == want), "{want} missing from {t:?}");
         }
         let t = terms("tokio::select! { }");
-        assert!(t.contains(&"select!".to_string()) && t.contains(&"select".to_string()), "{t:?}");
+        assert!(
+            t.contains(&"select!".to_string()) && t.contains(&"select".to_string()),
+            "{t:?}"
+        );
         assert!(!terms("a != b").iter().any(|x| x.ends_with('!')));
     }
 
     #[test]
     fn prose_is_stemmed_and_stopped() {
         let t = terms("Why is my future not being woken? It's blocking the threads");
-        assert!(t.contains(&"futur".to_string()) && t.contains(&"thread".to_string()), "{t:?}");
+        assert!(
+            t.contains(&"futur".to_string()) && t.contains(&"thread".to_string()),
+            "{t:?}"
+        );
         assert!(!t.iter().any(|x| x == "why" || x == "is" || x == "the"));
         assert_eq!(terms("E0277 error[E0728]"), ["e0277", "error", "e0728"]);
     }
