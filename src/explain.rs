@@ -909,11 +909,15 @@ pub fn render_markdown(e: &Explanation) -> String {
     }
     let mut out = String::new();
     if let Some(id) = &e.concept {
-        let title = crate::skill::concept(id).map_or(id.as_str(), |c| c.title);
         out.push_str(&format!(
-            "<!-- concept: {id}, confidence {:.2} -->\n# {title}\n\n",
+            "<!-- concept: {id}, confidence {:.2} -->\n",
             e.confidence
         ));
+        // A reference file's overview brings its own `#` title.
+        if !e.sections.first().is_some_and(|s| s.text.starts_with("# ")) {
+            let title = crate::skill::concept(id).map_or(id.as_str(), |c| c.title);
+            out.push_str(&format!("# {title}\n\n"));
+        }
     }
     for s in &e.sections {
         out.push_str(&s.text);
