@@ -523,7 +523,7 @@ impl Explainer {
         if !anchored_by_alias && !all_terms.iter().any(|t| self.anchors.contains(t)) {
             return not_covered;
         }
-        let terms = self.index.analyse(query);
+        let terms = self.index.analyse_terms(all_terms.clone());
         if terms.terms.is_empty() {
             return not_covered;
         }
@@ -554,8 +554,8 @@ impl Explainer {
             let w = idf(ords.len() as f32, n);
             known_mass += w;
             let mut seen = vec![false; CONCEPTS.len()];
-            for ord in ords {
-                if let Some(&c) = self.concept_of.get(ord) {
+            for &ord in ords {
+                if let Some(&c) = self.concept_of.get(ord as usize) {
                     if c < seen.len() && !seen[c] {
                         seen[c] = true;
                         concept_mass[c] += w;
