@@ -14,9 +14,15 @@ pub fn run(args: &ServeArgs) -> u8 {
         },
     };
     if args.http.is_some() {
-        return fail("`serve --http` is not built yet (see the issue on streamable HTTP); use stdio");
+        return fail(
+            "`serve --http` is not built yet (see the issue on streamable HTTP); use stdio",
+        );
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return fail(format_args!("cannot start the async runtime: {e}")),
     };
@@ -27,7 +33,9 @@ pub fn run(args: &ServeArgs) -> u8 {
 }
 
 async fn serve_stdio(knowledge: &'static Knowledge) -> anyhow::Result<()> {
-    let service = AsyncSkillServer::new(knowledge).serve(rmcp::transport::stdio_pipes()).await?;
+    let service = AsyncSkillServer::new(knowledge)
+        .serve(rmcp::transport::stdio_pipes())
+        .await?;
     service.waiting().await?;
     Ok(())
 }
@@ -35,6 +43,11 @@ async fn serve_stdio(knowledge: &'static Knowledge) -> anyhow::Result<()> {
 /// Logs go to stderr only: stdout is the JSON-RPC channel.
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("RUST_ASYNC_SKILL_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt().with_writer(std::io::stderr).with_ansi(false).with_env_filter(filter).try_init();
+    let filter =
+        EnvFilter::try_from_env("RUST_ASYNC_SKILL_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init();
 }

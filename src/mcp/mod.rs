@@ -15,9 +15,11 @@ use rmcp::{ErrorData as McpError, RoleServer, ServerHandler, prompt_handler, too
 use std::sync::OnceLock;
 
 /// What the server knows: a skill and, built on first use, its explainer.
+///
+/// Nothing is parsed at start-up: the first request that needs the skill
+/// loads it, so the `initialize` answer goes out as fast as the transport allows.
 pub struct Knowledge {
-    pub skill: &'static Skill,
-    embedded: bool,
+    custom: Option<&'static Skill>,
     explainer: OnceLock<Explainer>,
 }
 
@@ -25,20 +27,32 @@ impl Knowledge {
     /// The skill embedded in the binary (shared by every session).
     pub fn embedded() -> &'static Knowledge {
         static K: OnceLock<Knowledge> = OnceLock::new();
-        K.get_or_init(|| Knowledge { skill: Skill::embedded(), embedded: true, explainer: OnceLock::new() })
+        K.get_or_init(|| Knowledge {
+            custom: None,
+            explainer: OnceLock::new(),
+        })
     }
 
-    /// Another skill, loaded from disk once for the life of the process.
+    /// Another skill, loaded from disk, kept for the life of the process.
     pub fn custom(skill: Skill) -> &'static Knowledge {
-        Box::leak(Box::new(Knowledge { skill: Box::leak(Box::new(skill)), embedded: false, explainer: OnceLock::new() }))
+        Box::leak(Box::new(Knowledge {
+            custom: Some(Box::leak(Box::new(skill))),
+            explainer: OnceLock::new(),
+        }))
     }
 
-    /// The explainer, built on first use so that start-up stays instant.
+    pub fn skill(&self) -> &'static Skill {
+        self.custom.unwrap_or_else(Skill::embedded)
+    }
+
+    /// The explainer, built on first use (a few milliseconds).
     pub fn explainer(&self) -> &Explainer {
-        if self.embedded {
-            return Explainer::embedded();
+        match self.custom {
+            None => Explainer::embedded(),
+            Some(skill) => self.explainer.get_or_init(|| {
+                Explainer::for_skill(skill).expect("a loaded skill can be indexed")
+            }),
         }
-        self.explainer.get_or_init(|| Explainer::for_skill(self.skill).expect("a loaded skill can be indexed"))
     }
 }
 
@@ -57,7 +71,11 @@ The skill's files are resources under skill://rust-async-internals/.";
 
 impl AsyncSkillServer {
     pub fn new(knowledge: &'static Knowledge) -> Self {
-        Self { knowledge, tool_router: Self::tool_router(), prompt_router: Self::prompt_router() }
+        Self {
+            knowledge,
+            tool_router: Self::tool_router(),
+            prompt_router: Self::prompt_router(),
+        }
     }
 }
 
@@ -66,9 +84,18 @@ impl AsyncSkillServer {
 impl ServerHandler for AsyncSkillServer {
     fn get_info(&self) -> ServerConfig {
         ServerConfig::new(
-            ServerCapabilities::builder().enable_tools().enable_prompts().enable_resources().enable_completions().enable_skills().build(),
+            ServerCapabilities::builder()
+                .enable_tools()
+                .enable_prompts()
+                .enable_resources()
+                .enable_completions()
+                .enable_skills()
+                .build(),
         )
-        .with_server_info(Implementation::new("rust-async-skill", env!("CARGO_PKG_VERSION")))
+        .with_server_info(Implementation::new(
+            "rust-async-skill",
+            env!("CARGO_PKG_VERSION"),
+        ))
         .with_instructions(INSTRUCTIONS)
     }
 
@@ -77,7 +104,9 @@ impl ServerHandler for AsyncSkillServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, McpError> {
-        Ok(ListResourcesResult::with_all_items(resources::list(self.knowledge.skill)))
+        Ok(ListResourcesResult::with_all_items(resources::list(
+            self.knowledge.skill(),
+        )))
     }
 
     async fn list_resource_templates(
@@ -85,7 +114,9 @@ impl ServerHandler for AsyncSkillServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListResourceTemplatesResult, McpError> {
-        Ok(ListResourceTemplatesResult::with_all_items(resources::templates()))
+        Ok(ListResourceTemplatesResult::with_all_items(
+            resources::templates(),
+        ))
     }
 
     async fn read_resource(
@@ -93,15 +124,28 @@ impl ServerHandler for AsyncSkillServer {
         request: ReadResourceRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, McpError> {
-        resources::read(self.knowledge.skill, &request.uri).map(Into::into)
+        resources::read(self.knowledge.skill(), &request.uri).map(Into::into)
     }
 
-    async fn complete(&self, request: CompleteRequestParams, _context: RequestContext<RoleServer>) -> Result<CompleteResult, McpError> {
-        let values = resources::complete(self.knowledge.skill, &request.r#ref, &request.argument.name, &request.argument.value);
+    async fn complete(
+        &self,
+        request: CompleteRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, McpError> {
+        let values = resources::complete(
+            self.knowledge.skill(),
+            &request.r#ref,
+            &request.argument.name,
+            &request.argument.value,
+        );
         let total = values.len();
-        let shown: Vec<String> = values.into_iter().take(CompletionInfo::MAX_VALUES).collect();
+        let shown: Vec<String> = values
+            .into_iter()
+            .take(CompletionInfo::MAX_VALUES)
+            .collect();
         let more = total > shown.len();
-        let info = CompletionInfo::with_pagination(shown, Some(total as u32), more).map_err(|e| McpError::internal_error(e, None))?;
+        let info = CompletionInfo::with_pagination(shown, Some(total as u32), more)
+            .map_err(|e| McpError::internal_error(e, None))?;
         Ok(CompleteResult::new(info))
     }
 
@@ -110,17 +154,31 @@ impl ServerHandler for AsyncSkillServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListSkillsResult, McpError> {
-        let mut result = ListSkillsResult::with_all_items(vec![resources::skill_manifest(self.knowledge.skill)]);
+        let mut result = ListSkillsResult::with_all_items(vec![resources::skill_manifest(
+            self.knowledge.skill(),
+        )]);
         result.ttl_ms = Some(resources::CACHE_TTL_MS);
         result.cache_scope = Some(CacheScope::Public);
         Ok(result)
     }
 
-    async fn get_skill(&self, request: GetSkillRequestParams, _context: RequestContext<RoleServer>) -> Result<GetSkillResult, McpError> {
-        let manifest = resources::skill_manifest(self.knowledge.skill);
+    async fn get_skill(
+        &self,
+        request: GetSkillRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<GetSkillResult, McpError> {
+        let manifest = resources::skill_manifest(self.knowledge.skill());
         if request.uri != manifest.uri {
-            return Err(McpError::invalid_params(format!("no skill at `{}`; this server serves `{}`", request.uri, manifest.uri), None));
+            return Err(McpError::invalid_params(
+                format!(
+                    "no skill at `{}`; this server serves `{}`",
+                    request.uri, manifest.uri
+                ),
+                None,
+            ));
         }
-        Ok(GetSkillResult::new(manifest).with_ttl_ms(resources::CACHE_TTL_MS).with_cache_scope(CacheScope::Public))
+        Ok(GetSkillResult::new(manifest)
+            .with_ttl_ms(resources::CACHE_TTL_MS)
+            .with_cache_scope(CacheScope::Public))
     }
 }

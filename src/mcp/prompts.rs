@@ -16,11 +16,19 @@ pub struct ExplainPromptArgs {
 impl AsyncSkillServer {
     /// Explain an async Rust topic, grounded in the rust-async-internals skill.
     #[prompt(name = "explain")]
-    pub async fn explain_prompt(&self, Parameters(args): Parameters<ExplainPromptArgs>) -> Vec<PromptMessage> {
-        let grounding = match self.knowledge.explainer().explain(&args.topic, Detail::Brief, Some(2000)) {
-            Ok(answer) => render_markdown(&answer),
-            Err(e) => format!("(explain_concept could not answer: {e})"),
-        };
+    pub async fn explain_prompt(
+        &self,
+        Parameters(args): Parameters<ExplainPromptArgs>,
+    ) -> Vec<PromptMessage> {
+        let grounding =
+            match self
+                .knowledge
+                .explainer()
+                .explain(&args.topic, Detail::Brief, Some(2000))
+            {
+                Ok(answer) => render_markdown(&answer),
+                Err(e) => format!("(explain_concept could not answer: {e})"),
+            };
         vec![PromptMessage::new_text(
             Role::User,
             format!(

@@ -19,7 +19,11 @@ pub fn file_uri(path: &str) -> String {
 }
 
 fn mime(path: &str) -> &'static str {
-    if path.ends_with(".md") { "text/markdown" } else { "text/plain" }
+    if path.ends_with(".md") {
+        "text/markdown"
+    } else {
+        "text/plain"
+    }
 }
 
 /// Every file of the skill as a resource.
@@ -28,8 +32,14 @@ pub fn list(skill: &Skill) -> Vec<Resource> {
         .files
         .iter()
         .map(|f| {
-            let name = if f.path == "SKILL.md" { SKILL_NAME.to_string() } else { f.path.rsplit('/').next().unwrap_or(&f.path).to_string() };
-            let mut r = Resource::new(file_uri(&f.path), name).with_mime_type(mime(&f.path)).with_size(f.text.len() as u64);
+            let name = if f.path == "SKILL.md" {
+                SKILL_NAME.to_string()
+            } else {
+                f.path.rsplit('/').next().unwrap_or(&f.path).to_string()
+            };
+            let mut r = Resource::new(file_uri(&f.path), name)
+                .with_mime_type(mime(&f.path))
+                .with_size(f.text.len() as u64);
             if f.path == "SKILL.md" {
                 r = r.with_description(skill.frontmatter.description.clone());
             } else if let Some(first) = skill.sections.iter().find(|s| s.file == f.path) {
@@ -44,39 +54,60 @@ pub fn templates() -> Vec<ResourceTemplate> {
     vec![
         ResourceTemplate::new(SECTION_TEMPLATE, "section")
             .with_title("A section of the rust-async-internals skill")
-            .with_description("One section by id, `<concept>.<slug>` (the ids explain_concept returns)")
+            .with_description(
+                "One section by id, `<concept>.<slug>` (the ids explain_concept returns)",
+            )
             .with_mime_type("text/markdown"),
         ResourceTemplate::new(RULE_TEMPLATE, "rule")
             .with_title("An analyser rule's documentation")
-            .with_description("What the rule finds, why it is a bug, an example and what to write instead")
+            .with_description(
+                "What the rule finds, why it is a bug, an example and what to write instead",
+            )
             .with_mime_type("text/markdown"),
     ]
 }
 
 /// Reads a resource by URI; an unknown URI is an invalid-params error naming it.
 pub fn read(skill: &Skill, uri: &str) -> Result<ReadResourceResult, McpError> {
-    let text = |t: String| Ok(ReadResourceResult::new(vec![ResourceContents::text(t, uri).with_mime_type("text/markdown")]));
+    let text = |t: String| {
+        Ok(ReadResourceResult::new(vec![
+            ResourceContents::text(t, uri).with_mime_type("text/markdown"),
+        ]))
+    };
     if let Some(path) = uri.strip_prefix(&format!("skill://{SKILL_NAME}/")) {
         if let Some(f) = skill.file(path) {
-            return Ok(ReadResourceResult::new(vec![ResourceContents::text(f.text.clone(), uri).with_mime_type(mime(path))]));
+            return Ok(ReadResourceResult::new(vec![
+                ResourceContents::text(f.text.clone(), uri).with_mime_type(mime(path)),
+            ]));
         }
     } else if let Some(id) = uri.strip_prefix(SECTION_PREFIX) {
         if let Some(s) = skill.section(id) {
             return text(s.markdown.clone());
         }
-        return Err(McpError::invalid_params(format!("no section `{id}` (complete the `id` of {SECTION_TEMPLATE} to list them)"), None));
+        return Err(McpError::invalid_params(
+            format!("no section `{id}` (complete the `id` of {SECTION_TEMPLATE} to list them)"),
+            None,
+        ));
     } else if let Some(id) = uri.strip_prefix(RULE_PREFIX) {
         if let Some(doc) = rule_markdown(id) {
             return text(doc);
         }
-        return Err(McpError::invalid_params(format!("no rule `{id}` (complete the `id` of {RULE_TEMPLATE} to list them)"), None));
+        return Err(McpError::invalid_params(
+            format!("no rule `{id}` (complete the `id` of {RULE_TEMPLATE} to list them)"),
+            None,
+        ));
     }
-    Err(McpError::invalid_params(format!("unknown resource `{uri}`"), None))
+    Err(McpError::invalid_params(
+        format!("unknown resource `{uri}`"),
+        None,
+    ))
 }
 
 /// Completion values for a template's `id` argument, by prefix (then by substring).
 pub fn complete(skill: &Skill, reference: &Reference, argument: &str, value: &str) -> Vec<String> {
-    let Reference::Resource(r) = reference else { return Vec::new() };
+    let Reference::Resource(r) = reference else {
+        return Vec::new();
+    };
     if argument != "id" {
         return Vec::new();
     }
@@ -86,20 +117,40 @@ pub fn complete(skill: &Skill, reference: &Reference, argument: &str, value: &st
         _ => return Vec::new(),
     };
     let value = value.to_lowercase();
-    let mut out: Vec<String> = candidates.iter().filter(|c| c.starts_with(&value)).cloned().collect();
-    out.extend(candidates.iter().filter(|c| !c.starts_with(&value) && c.contains(&value)).cloned());
+    let mut out: Vec<String> = candidates
+        .iter()
+        .filter(|c| c.starts_with(&value))
+        .cloned()
+        .collect();
+    out.extend(
+        candidates
+            .iter()
+            .filter(|c| !c.starts_with(&value) && c.contains(&value))
+            .cloned(),
+    );
     out
 }
 
 /// The SEP-2640 manifest of the skill: every file with its digest and size.
 pub fn skill_manifest(skill: &Skill) -> rmcp::model::Skill {
-    let mut frontmatter = SkillFrontmatter::new(skill.frontmatter.name.clone(), skill.frontmatter.description.clone());
+    let mut frontmatter = SkillFrontmatter::new(
+        skill.frontmatter.name.clone(),
+        skill.frontmatter.description.clone(),
+    );
     if !skill.frontmatter.license.is_empty() {
         frontmatter = frontmatter.with_field("license", skill.frontmatter.license.clone());
     }
-    let mut files: Vec<SkillResource> = skill.files.iter().map(|f| SkillResource::from_bytes(file_uri(&f.path), f.text.as_bytes())).collect();
+    let mut files: Vec<SkillResource> = skill
+        .files
+        .iter()
+        .map(|f| SkillResource::from_bytes(file_uri(&f.path), f.text.as_bytes()))
+        .collect();
     files.sort_by(|a, b| a.uri.cmp(&b.uri));
-    rmcp::model::Skill::new(file_uri("SKILL.md"), frontmatter, SkillResources::Files(files))
+    rmcp::model::Skill::new(
+        file_uri("SKILL.md"),
+        frontmatter,
+        SkillResources::Files(files),
+    )
 }
 
 // Wired to the analyser's rule catalogue once it lands (see issue 3).

@@ -34,10 +34,15 @@ pub fn structured_result<T: serde::Serialize>(value: &T, markdown: String) -> Ca
 }
 
 fn parse_detail(args: &Args) -> Result<Detail, String> {
-    match args::optional_string(args, &["detail"])?.as_deref().map(str::trim) {
+    match args::optional_string(args, &["detail"])?
+        .as_deref()
+        .map(str::trim)
+    {
         None | Some("") | Some("brief") => Ok(Detail::Brief),
         Some("full") => Ok(Detail::Full),
-        Some(other) => Err(format!("`detail` must be \"brief\" or \"full\", got {other:?}")),
+        Some(other) => Err(format!(
+            "`detail` must be \"brief\" or \"full\", got {other:?}"
+        )),
     }
 }
 
@@ -53,7 +58,17 @@ impl AsyncSkillServer {
     )]
     pub async fn explain_concept(&self, Parameters(args): Parameters<Args>) -> CallToolResult {
         let parsed = (|| {
-            args::reject_unknown(&args, &["query", "concept", "question", "topic", "detail", "max_tokens"])?;
+            args::reject_unknown(
+                &args,
+                &[
+                    "query",
+                    "concept",
+                    "question",
+                    "topic",
+                    "detail",
+                    "max_tokens",
+                ],
+            )?;
             let query = args::required_string(&args, &["query", "concept", "question", "topic"])?;
             let detail = parse_detail(&args)?;
             let max_tokens = args::optional_u32(&args, &["max_tokens"])?;
@@ -63,7 +78,11 @@ impl AsyncSkillServer {
             Ok(p) => p,
             Err(e) => return error_result(e),
         };
-        match self.knowledge.explainer().explain(&query, detail, max_tokens) {
+        match self
+            .knowledge
+            .explainer()
+            .explain(&query, detail, max_tokens)
+        {
             Ok(answer) => structured_result(&answer, render_markdown(&answer)),
             Err(e) => error_result(e.to_string()),
         }
