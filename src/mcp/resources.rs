@@ -153,11 +153,13 @@ pub fn skill_manifest(skill: &Skill) -> rmcp::model::Skill {
     )
 }
 
-// Wired to the analyser's rule catalogue once it lands (see issue 3).
-fn rule_markdown(_id: &str) -> Option<String> {
-    None
+fn rule_markdown(id: &str) -> Option<String> {
+    crate::analysis::rule_doc(id).map(|d| d.markdown())
 }
 
 fn rule_ids() -> Vec<String> {
-    Vec::new()
+    crate::analysis::rule_docs()
+        .iter()
+        .map(|d| d.id.to_string())
+        .collect()
 }
