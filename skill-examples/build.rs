@@ -4,7 +4,10 @@
 use std::{env, fmt::Write, fs, path::Path};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
     let mut files = vec![root.join("SKILL.md")];
     let refs = root.join("skill").join("references");
     println!("cargo:rerun-if-changed={}", root.join("SKILL.md").display());
@@ -26,9 +29,24 @@ fn main() {
         let stem = file.file_stem().unwrap().to_string_lossy();
         let module: String = stem
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
             .collect();
-        writeln!(out, "#[doc = include_str!({:?})]\npub mod {module} {{}}", file.display().to_string()).unwrap();
+        writeln!(
+            out,
+            "#[doc = include_str!({:?})]\npub mod {module} {{}}",
+            file.display().to_string()
+        )
+        .unwrap();
     }
-    fs::write(Path::new(&env::var("OUT_DIR").unwrap()).join("skill_docs.rs"), out).unwrap();
+    fs::write(
+        Path::new(&env::var("OUT_DIR").unwrap()).join("skill_docs.rs"),
+        out,
+    )
+    .unwrap();
 }

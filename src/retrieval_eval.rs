@@ -60,11 +60,21 @@ impl Report {
     pub fn table(&self) -> String {
         let mut s = String::from("| concept | n | top-1 | top-3 |\n|---|---:|---:|---:|\n");
         for (c, t) in &self.by_concept {
-            s.push_str(&format!("| {c} | {} | {:.2} | {:.2} |\n", t.n, t.top1_rate(), t.top3_rate()));
+            s.push_str(&format!(
+                "| {c} | {} | {:.2} | {:.2} |\n",
+                t.n,
+                t.top1_rate(),
+                t.top3_rate()
+            ));
         }
         s.push_str("\n| style | n | top-1 | top-3 |\n|---|---:|---:|---:|\n");
         for (c, t) in &self.by_style {
-            s.push_str(&format!("| {c} | {} | {:.2} | {:.2} |\n", t.n, t.top1_rate(), t.top3_rate()));
+            s.push_str(&format!(
+                "| {c} | {} | {:.2} | {:.2} |\n",
+                t.n,
+                t.top1_rate(),
+                t.top3_rate()
+            ));
         }
         s.push_str(&format!(
             "\nall on-topic: n={} top-1={:.3} top-3={:.3}\noff-topic rejected: {}/{} = {:.3}\n",
@@ -92,14 +102,19 @@ pub fn evaluate(explainer: &Explainer, questions: &[Question]) -> Report {
     let mut r = Report::default();
     for q in questions {
         let ranking = explainer.rank(&q.q);
-        let ranked: Vec<&str> = if ranking.not_covered { Vec::new() } else { ranking.concepts.iter().map(|c| CONCEPTS[c.0].id).collect() };
+        let ranked: Vec<&str> = if ranking.not_covered {
+            Vec::new()
+        } else {
+            ranking.concepts.iter().map(|c| CONCEPTS[c.0].id).collect()
+        };
         match &q.concept {
             None => {
                 r.offtopic += 1;
                 if ranked.is_empty() {
                     r.offtopic_rejected += 1;
                 } else {
-                    r.misses.push((q.q.clone(), "not covered".into(), ranked[0].into()));
+                    r.misses
+                        .push((q.q.clone(), "not covered".into(), ranked[0].into()));
                 }
             }
             Some(want) => {
@@ -107,11 +122,21 @@ pub fn evaluate(explainer: &Explainer, questions: &[Question]) -> Report {
                 let top1 = ranked.first().is_some_and(ok);
                 let top3 = ranked.iter().take(3).any(|c| ok(&c));
                 if !top1 {
-                    r.misses.push((q.q.clone(), want.clone(), ranked.first().copied().unwrap_or("not covered").into()));
+                    r.misses.push((
+                        q.q.clone(),
+                        want.clone(),
+                        ranked.first().copied().unwrap_or("not covered").into(),
+                    ));
                 }
                 r.overall.add(top1, top3);
-                r.by_concept.entry(want.clone()).or_default().add(top1, top3);
-                r.by_style.entry(q.style.clone()).or_default().add(top1, top3);
+                r.by_concept
+                    .entry(want.clone())
+                    .or_default()
+                    .add(top1, top3);
+                r.by_style
+                    .entry(q.style.clone())
+                    .or_default()
+                    .add(top1, top3);
             }
         }
     }

@@ -5,12 +5,32 @@ use rust_async_skill::{explain::Explainer, retrieval_eval};
 
 #[test]
 fn retrieval_meets_its_floors() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/retrieval_questions.jsonl")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/retrieval_questions.jsonl"
+    ))
+    .unwrap();
     let questions = retrieval_eval::parse(&text).unwrap();
-    assert!(questions.len() >= 170, "question set shrank to {}", questions.len());
+    assert!(
+        questions.len() >= 170,
+        "question set shrank to {}",
+        questions.len()
+    );
     let report = retrieval_eval::evaluate(Explainer::embedded(), &questions);
     println!("{}", report.table());
-    assert!(report.overall.top1_rate() >= 0.90, "top-1 {:.3} < 0.90", report.overall.top1_rate());
-    assert!(report.overall.top3_rate() >= 0.97, "top-3 {:.3} < 0.97", report.overall.top3_rate());
-    assert!(report.offtopic >= 20 && report.offtopic_rate() >= 0.90, "off-topic {:.3} < 0.90", report.offtopic_rate());
+    assert!(
+        report.overall.top1_rate() >= 0.90,
+        "top-1 {:.3} < 0.90",
+        report.overall.top1_rate()
+    );
+    assert!(
+        report.overall.top3_rate() >= 0.97,
+        "top-3 {:.3} < 0.97",
+        report.overall.top3_rate()
+    );
+    assert!(
+        report.offtopic >= 20 && report.offtopic_rate() >= 0.90,
+        "off-topic {:.3} < 0.90",
+        report.offtopic_rate()
+    );
 }

@@ -6,13 +6,20 @@ use crate::skill::Skill;
 pub fn run(args: &IndexArgs) -> u8 {
     let skill = match Skill::load(&args.skill) {
         Ok(s) => s,
-        Err(e) => return fail(format_args!("{e} (run from the repository root, or pass --skill)")),
+        Err(e) => {
+            return fail(format_args!(
+                "{e} (run from the repository root, or pass --skill)"
+            ));
+        }
     };
     if !skill.errors.is_empty() {
         for e in &skill.errors {
             eprintln!("error: {e}");
         }
-        return fail(format_args!("the skill has {} format errors (see docs/skill-format.md)", skill.errors.len()));
+        return fail(format_args!(
+            "the skill has {} format errors (see docs/skill-format.md)",
+            skill.errors.len()
+        ));
     }
     if args.check {
         let path = args.dir.join(store::FINGERPRINT_FILE);
@@ -21,14 +28,24 @@ pub fn run(args: &IndexArgs) -> u8 {
             println!("index is up to date ({} sections)", skill.sections.len());
             return 0;
         }
-        eprintln!("index in {} is stale: run `rust-async-skill index` and rebuild", args.dir.display());
+        eprintln!(
+            "index in {} is stale: run `rust-async-skill index` and rebuild",
+            args.dir.display()
+        );
         return 1;
     }
     match store::write(&skill, &args.dir) {
         Ok(files) => {
-            println!("indexed {} sections into {} ({files} files)", skill.sections.len(), args.dir.display());
+            println!(
+                "indexed {} sections into {} ({files} files)",
+                skill.sections.len(),
+                args.dir.display()
+            );
             0
         }
-        Err(e) => fail(format_args!("cannot write the index to {}: {e}", args.dir.display())),
+        Err(e) => fail(format_args!(
+            "cannot write the index to {}: {e}",
+            args.dir.display()
+        )),
     }
 }

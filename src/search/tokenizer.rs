@@ -304,7 +304,7 @@ mod tests {
             "rawwakervt",
             "raw",
             "waker",
-            "vtabl",
+            "tabl",
         ] {
             assert!(t.iter().any(|x| x == want), "{want} missing from {t:?}");
         }

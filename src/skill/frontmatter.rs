@@ -14,9 +14,14 @@ pub struct Frontmatter {
 impl Frontmatter {
     /// Reads `key: value` lines (values may be quoted); enough for our own SKILL.md.
     pub fn parse(raw: &str) -> Frontmatter {
-        let mut f = Frontmatter { raw: raw.to_string(), ..Default::default() };
+        let mut f = Frontmatter {
+            raw: raw.to_string(),
+            ..Default::default()
+        };
         for line in raw.lines() {
-            let Some((key, value)) = line.split_once(':') else { continue };
+            let Some((key, value)) = line.split_once(':') else {
+                continue;
+            };
             if line.starts_with(char::is_whitespace) {
                 continue;
             }
@@ -33,8 +38,13 @@ impl Frontmatter {
 }
 
 fn unquote(v: &str) -> String {
-    let quoted = v.len() >= 2 && ((v.starts_with('"') && v.ends_with('"')) || (v.starts_with('\'') && v.ends_with('\'')));
-    if quoted { v[1..v.len() - 1].replace("\\\"", "\"").replace("''", "'") } else { v.to_string() }
+    let quoted = v.len() >= 2
+        && ((v.starts_with('"') && v.ends_with('"')) || (v.starts_with('\'') && v.ends_with('\'')));
+    if quoted {
+        v[1..v.len() - 1].replace("\\\"", "\"").replace("''", "'")
+    } else {
+        v.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -43,7 +53,9 @@ mod tests {
 
     #[test]
     fn reads_fields() {
-        let f = Frontmatter::parse("name: rust-async-internals\ndescription: \"Async: Future, Pin\"\nlicense: MIT\n");
+        let f = Frontmatter::parse(
+            "name: rust-async-internals\ndescription: \"Async: Future, Pin\"\nlicense: MIT\n",
+        );
         assert_eq!(f.name, "rust-async-internals");
         assert_eq!(f.description, "Async: Future, Pin");
         assert_eq!(f.license, "MIT");

@@ -42,7 +42,10 @@ impl Skill {
     pub fn embedded() -> &'static Skill {
         static SKILL: OnceLock<Skill> = OnceLock::new();
         SKILL.get_or_init(|| {
-            let files = embedded::skill_files().iter().map(|(p, t)| SkillFile { path: (*p).into(), text: (*t).into() });
+            let files = embedded::skill_files().iter().map(|(p, t)| SkillFile {
+                path: (*p).into(),
+                text: (*t).into(),
+            });
             Skill::from_files(files.collect())
         })
     }
@@ -50,20 +53,33 @@ impl Skill {
     /// Reads a skill from disk: the given SKILL.md and every file under the
     /// `skill/` folder next to it.
     pub fn load(skill_md: &Path) -> std::io::Result<Skill> {
-        let text = std::fs::read_to_string(skill_md)
-            .map_err(|e| std::io::Error::new(e.kind(), format!("cannot read {}: {e}", skill_md.display())))?;
+        let text = std::fs::read_to_string(skill_md).map_err(|e| {
+            std::io::Error::new(e.kind(), format!("cannot read {}: {e}", skill_md.display()))
+        })?;
         let root = skill_md.parent().unwrap_or(Path::new("."));
-        let mut files = vec![SkillFile { path: "SKILL.md".into(), text }];
+        let mut files = vec![SkillFile {
+            path: "SKILL.md".into(),
+            text,
+        }];
         let mut found = Vec::new();
         collect(&root.join("skill"), &mut found)?;
         found.sort();
         for path in found {
-            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
             match std::fs::read_to_string(&path) {
                 Ok(text) => files.push(SkillFile { path: rel, text }),
                 // Binary assets are served as files but not indexed; the skill has none today.
                 Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {}
-                Err(e) => return Err(std::io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display()))),
+                Err(e) => {
+                    return Err(std::io::Error::new(
+                        e.kind(),
+                        format!("cannot read {}: {e}", path.display()),
+                    ));
+                }
             }
         }
         Ok(Skill::from_files(files))
@@ -83,14 +99,22 @@ impl Skill {
                 let (front, _, _) = sections::split_frontmatter(&file.text);
                 frontmatter = front.map(Frontmatter::parse).unwrap_or_default();
                 None
-            } else if let Some(stem) = file.path.strip_prefix("skill/references/").and_then(|p| p.strip_suffix(".md")) {
+            } else if let Some(stem) = file
+                .path
+                .strip_prefix("skill/references/")
+                .and_then(|p| p.strip_suffix(".md"))
+            {
                 Some(stem.to_string())
             } else {
                 continue;
             };
             if let Some(c) = &concept_of_file {
                 if concept(c).is_none() {
-                    errors.push(FormatError { file: file.path.clone(), line: 1, message: format!("`{c}` is not a concept id of the catalogue") });
+                    errors.push(FormatError {
+                        file: file.path.clone(),
+                        line: 1,
+                        message: format!("`{c}` is not a concept id of the catalogue"),
+                    });
                 }
             }
             let split = split_file(&file.path, &file.text, concept_of_file.as_deref());
@@ -103,7 +127,14 @@ impl Skill {
         let mut by_id = HashMap::new();
         for (i, s) in sections.iter_mut().enumerate() {
             if concept(&s.concept).is_none() {
-                errors.push(FormatError { file: s.file.clone(), line: s.line, message: format!("section `{}` names unknown concept `{}`", s.title, s.concept) });
+                errors.push(FormatError {
+                    file: s.file.clone(),
+                    line: s.line,
+                    message: format!(
+                        "section `{}` names unknown concept `{}`",
+                        s.title, s.concept
+                    ),
+                });
             }
             // Ids must be unique; a clash gets a numbered suffix and is reported.
             if by_id.contains_key(&s.id) {
@@ -113,11 +144,22 @@ impl Skill {
                     n += 1;
                 }
                 s.id = format!("{base}-{n}");
-                errors.push(FormatError { file: s.file.clone(), line: s.line, message: format!("duplicate section id `{base}` (renamed `{}`)", s.id) });
+                errors.push(FormatError {
+                    file: s.file.clone(),
+                    line: s.line,
+                    message: format!("duplicate section id `{base}` (renamed `{}`)", s.id),
+                });
             }
             by_id.insert(s.id.clone(), i);
         }
-        Skill { files, frontmatter, sections, aliases, errors, by_id }
+        Skill {
+            files,
+            frontmatter,
+            sections,
+            aliases,
+            errors,
+            by_id,
+        }
     }
 
     pub fn section(&self, id: &str) -> Option<&Section> {
@@ -156,7 +198,10 @@ fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()>
     };
     for entry in entries {
         let path = entry?.path();
-        if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+        if path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        {
             continue;
         }
         if path.is_dir() {

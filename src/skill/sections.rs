@@ -66,7 +66,10 @@ pub fn slug(heading: &str) -> String {
 
 /// Strips a leading YAML frontmatter block, returning (frontmatter, body, line offset of body).
 pub fn split_frontmatter(text: &str) -> (Option<&str>, &str, usize) {
-    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    else {
         return (None, text, 0);
     };
     let mut offset = 0;
@@ -83,8 +86,16 @@ pub fn split_frontmatter(text: &str) -> (Option<&str>, &str, usize) {
 }
 
 fn comment_value<'a>(line: &'a str, key: &str) -> Option<&'a str> {
-    let inner = line.trim().strip_prefix("<!--")?.strip_suffix("-->")?.trim();
-    inner.strip_prefix(key)?.trim_start().strip_prefix(':').map(str::trim)
+    let inner = line
+        .trim()
+        .strip_prefix("<!--")?
+        .strip_suffix("-->")?
+        .trim();
+    inner
+        .strip_prefix(key)?
+        .trim_start()
+        .strip_prefix(':')
+        .map(str::trim)
 }
 
 fn fence_marker(line: &str) -> Option<&str> {
@@ -123,7 +134,9 @@ pub fn split_file(file: &str, text: &str, concept: Option<&str>) -> SplitFile {
     for (i, raw) in body.lines().enumerate() {
         let lineno = i + 1 + offset;
         if let Some(marker) = fence {
-            if raw.trim_start().starts_with(marker) && raw.trim().trim_start_matches(marker).is_empty() {
+            if raw.trim_start().starts_with(marker)
+                && raw.trim().trim_start_matches(marker).is_empty()
+            {
                 fence = None;
             }
             if let Some(o) = open.as_mut() {
@@ -151,7 +164,14 @@ pub fn split_file(file: &str, text: &str, concept: Option<&str>) -> SplitFile {
                     if let Some(o) = open.take() {
                         finished.push((o, path_titles(&path)));
                     }
-                    open = Some(Open { concept: concept.map(str::to_string), title, level, line: lineno, lines: vec![raw.to_string()], overview: true });
+                    open = Some(Open {
+                        concept: concept.map(str::to_string),
+                        title,
+                        level,
+                        line: lineno,
+                        lines: vec![raw.to_string()],
+                        overview: true,
+                    });
                 }
                 continue;
             }
@@ -164,8 +184,17 @@ pub fn split_file(file: &str, text: &str, concept: Option<&str>) -> SplitFile {
             if level == 2 && concept.is_none() {
                 skill_concept = None; // must be restated under every `##` of SKILL.md
             }
-            let section_concept = concept.map(str::to_string).or_else(|| skill_concept.clone());
-            open = Some(Open { concept: section_concept, title, level, line: lineno, lines: vec![raw.to_string()], overview: false });
+            let section_concept = concept
+                .map(str::to_string)
+                .or_else(|| skill_concept.clone());
+            open = Some(Open {
+                concept: section_concept,
+                title,
+                level,
+                line: lineno,
+                lines: vec![raw.to_string()],
+                overview: false,
+            });
             continue;
         }
         if let Some(value) = comment_value(raw, "concept") {
@@ -180,7 +209,13 @@ pub fn split_file(file: &str, text: &str, concept: Option<&str>) -> SplitFile {
             continue;
         }
         if let Some(value) = comment_value(raw, "aliases") {
-            out.aliases.extend(value.split(';').map(str::trim).filter(|a| !a.is_empty()).map(str::to_string));
+            out.aliases.extend(
+                value
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_string),
+            );
             continue;
         }
         if let Some(o) = open.as_mut() {
@@ -191,7 +226,11 @@ pub fn split_file(file: &str, text: &str, concept: Option<&str>) -> SplitFile {
         finished.push((o, path_titles(&path)));
     }
     if fence.is_some() {
-        out.errors.push(FormatError { file: file.into(), line: body.lines().count() + offset, message: "unclosed code fence".into() });
+        out.errors.push(FormatError {
+            file: file.into(),
+            line: body.lines().count() + offset,
+            message: "unclosed code fence".into(),
+        });
     }
 
     for (o, heading_path) in finished {
@@ -205,7 +244,11 @@ pub fn split_file(file: &str, text: &str, concept: Option<&str>) -> SplitFile {
         };
         let markdown = trim_blank(&o.lines).join("\n");
         let (prose, code) = split_code(&markdown);
-        let slug = if o.overview { "overview".to_string() } else { slug(&o.title) };
+        let slug = if o.overview {
+            "overview".to_string()
+        } else {
+            slug(&o.title)
+        };
         let mut heading_path = heading_path;
         if heading_path.is_empty() && !file_title.is_empty() {
             heading_path.push(file_title.clone());
@@ -230,8 +273,14 @@ fn path_titles(path: &[(usize, String)]) -> Vec<String> {
 }
 
 fn trim_blank(lines: &[String]) -> &[String] {
-    let start = lines.iter().position(|l| !l.trim().is_empty()).unwrap_or(lines.len());
-    let end = lines.iter().rposition(|l| !l.trim().is_empty()).map_or(start, |e| e + 1);
+    let start = lines
+        .iter()
+        .position(|l| !l.trim().is_empty())
+        .unwrap_or(lines.len());
+    let end = lines
+        .iter()
+        .rposition(|l| !l.trim().is_empty())
+        .map_or(start, |e| e + 1);
     &lines[start..end]
 }
 
@@ -270,7 +319,10 @@ mod tests {
     #[test]
     fn slugs() {
         assert_eq!(slug("Why futures need Pin"), "why-futures-need-pin");
-        assert_eq!(slug("`Pin<&mut Self>` and `Unpin`!"), "pin-mut-self-and-unpin");
+        assert_eq!(
+            slug("`Pin<&mut Self>` and `Unpin`!"),
+            "pin-mut-self-and-unpin"
+        );
         assert_eq!(slug("  select! in a loop "), "select-in-a-loop");
     }
 
@@ -281,11 +333,22 @@ mod tests {
         assert!(split.errors.is_empty(), "{:?}", split.errors);
         assert_eq!(split.aliases, ["pinning", "cannot be unpinned"]);
         let ids: Vec<_> = split.sections.iter().map(|s| s.id.as_str()).collect();
-        assert_eq!(ids, ["pin-unpin.overview", "pin-unpin.why-pin", "pin-unpin.deeper", "pin-unpin.other"]);
+        assert_eq!(
+            ids,
+            [
+                "pin-unpin.overview",
+                "pin-unpin.why-pin",
+                "pin-unpin.deeper",
+                "pin-unpin.other"
+            ]
+        );
         let why = &split.sections[1];
         assert!(why.code.contains("## not a heading"));
         assert!(!why.prose.contains("let x"));
-        assert_eq!(split.sections[2].heading_path, ["Pin and Unpin", "Why Pin", "Deeper"]);
+        assert_eq!(
+            split.sections[2].heading_path,
+            ["Pin and Unpin", "Why Pin", "Deeper"]
+        );
         assert_eq!(why.line, 5);
     }
 

@@ -33,7 +33,12 @@ impl Server {
             }
         });
         let stdin = child.stdin.take();
-        Server { child, stdin, lines, next_id: 1 }
+        Server {
+            child,
+            stdin,
+            lines,
+            next_id: 1,
+        }
     }
 
     /// Starts the server and completes the `initialize` handshake.
@@ -70,14 +75,21 @@ impl Server {
     /// The `result` of a request, panicking on a JSON-RPC error.
     pub fn request(&mut self, method: &str, params: Value) -> Value {
         let response = self.call(method, params);
-        assert!(response.get("error").is_none(), "{method} failed: {response}");
+        assert!(
+            response.get("error").is_none(),
+            "{method} failed: {response}"
+        );
         response["result"].clone()
     }
 
     pub fn wait_for(&mut self, id: u64) -> Value {
         loop {
-            let line = self.lines.recv_timeout(Duration::from_secs(30)).expect("a response within 30 s");
-            let v: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {line}"));
+            let line = self
+                .lines
+                .recv_timeout(Duration::from_secs(30))
+                .expect("a response within 30 s");
+            let v: Value = serde_json::from_str(&line)
+                .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {line}"));
             if v.get("id") == Some(&json!(id)) {
                 return v;
             }
