@@ -349,6 +349,8 @@ const VOTE_DECAY: [f32; 2] = [0.35, 0.15];
 const WHOLE_WEIGHT: f32 = 1.0;
 /// How much each word of a verbatim alias match raises its concept's score.
 const ALIAS_BOOST: f32 = 0.1;
+/// How much a concept gains when the analyser finds its bug in pasted code.
+const DIAGNOSIS_BOOST: f32 = 1.0;
 /// How much coverage scales a concept's score (score x (BASE + coverage)).
 const COVERAGE_BASE: f32 = 0.25;
 
@@ -608,8 +610,28 @@ impl Explainer {
         // An alias found verbatim in the query (a pasted error message, an API
         // path, a term of art) is strong evidence for its concept, the more so
         // the longer it is and the fewer concepts share it.
+        // Pasted code: what the analyser finds in it says what it is about
+        // (a thread spawned per poll is a waker leak, an Rc held across an
+        // await in tokio::spawn is a Send problem), better than its words do.
+        let diagnosed = if looks_like_rust {
+            diagnosed_concepts(query)
+        } else {
+            Vec::new()
+        };
         for entry in concepts.iter_mut() {
             entry.1 *= 1.0 + ALIAS_BOOST * alias_weight[entry.0].min(8.0);
+            if diagnosed.contains(&entry.0) {
+                entry.1 *= 1.0 + DIAGNOSIS_BOOST;
+            }
+        }
+        for &c in &diagnosed {
+            if !concepts.iter().any(|e| e.0 == c) {
+                concepts.push((
+                    c,
+                    DIAGNOSIS_BOOST * 0.5,
+                    concept_mass[c] / total_mass.max(f32::EPSILON),
+                ));
+            }
         }
         concepts.sort_by(|a, b| b.1.total_cmp(&a.1));
         let (_, s1, coverage) = concepts[0];
@@ -835,6 +857,33 @@ fn contains_phrase(text: &str, phrase: &str) -> bool {
     text.match_indices(phrase).any(|(i, _)| {
         boundary(text[..i].chars().next_back()) && boundary(text[i + phrase.len()..].chars().next())
     })
+}
+
+/// The concepts of the analyser's findings (warnings and errors) in pasted code.
+fn diagnosed_concepts(code: &str) -> Vec<usize> {
+    use crate::analysis::{DiagnoseOptions, Severity, diagnose};
+    let Ok(diagnosis) = diagnose(
+        code,
+        &DiagnoseOptions {
+            runtime: crate::analysis::Runtime::Any,
+            ..Default::default()
+        },
+    ) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for f in diagnosis
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info)
+    {
+        if let Some(c) = CONCEPTS.iter().position(|c| c.id == f.concept) {
+            if !out.contains(&c) {
+                out.push(c);
+            }
+        }
+    }
+    out
 }
 
 /// A query that names a concept by its id or title picks it outright.
