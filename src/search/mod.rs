@@ -36,6 +36,9 @@ const FIELDS: usize = 5;
 /// A searchable index over one skill's sections (and one document per concept).
 pub struct SearchIndex {
     doc_count: u32,
+    /// One past the largest ord (concept documents have ords past the
+    /// sections, with gaps for concepts that have no sections).
+    slots: usize,
     boosts: [f32; FIELDS],
     /// Length in tokens of each document's field, by ord.
     lengths: [Vec<u32>; FIELDS],
@@ -104,9 +107,18 @@ impl SearchIndex {
         let searcher = reader.searcher();
         let doc_count = searcher.num_docs() as u32;
         let weighted = fields.weighted();
+        let mut slots = 0usize;
+        for segment in searcher.segment_readers() {
+            let ords = segment.fast_fields().u64("ord")?;
+            for doc in 0..segment.max_doc() {
+                if let Some(ord) = ords.first(doc) {
+                    slots = slots.max(ord as usize + 1);
+                }
+            }
+        }
         let mut lengths: [Vec<u32>; FIELDS] = Default::default();
         for l in &mut lengths {
-            l.resize(doc_count as usize, 0);
+            l.resize(slots, 0);
         }
         let mut total_tokens = [0u64; FIELDS];
         let mut terms: HashMap<String, TermEntry> = HashMap::new();
@@ -116,7 +128,7 @@ impl SearchIndex {
             for (i, (field, _)) in weighted.iter().enumerate() {
                 let norms = segment.get_fieldnorms_reader(*field)?;
                 for doc in 0..segment.max_doc() {
-                    if let Some(ord) = ord_of(doc).filter(|&o| o < doc_count) {
+                    if let Some(ord) = ord_of(doc) {
                         lengths[i][ord as usize] = norms.fieldnorm(doc);
                     }
                 }
@@ -153,6 +165,7 @@ impl SearchIndex {
         let boosts = std::array::from_fn(|i| weighted[i].1);
         Ok(SearchIndex {
             doc_count,
+            slots,
             boosts,
             lengths,
             average_length,
@@ -210,7 +223,7 @@ impl SearchIndex {
             return Vec::new();
         }
         let n = self.doc_count as f32;
-        let mut scores = vec![0f32; self.doc_count as usize];
+        let mut scores = vec![0f32; self.slots];
         for t in &terms.terms {
             let Some(entry) = self.terms.get(t) else {
                 continue;
