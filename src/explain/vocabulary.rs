@@ -12,7 +12,7 @@ pub(super) const FOREIGN: &[&str] = &[
     "goroutines", "kotlin", "java", "jvm", "completablefuture", "csharp", "dotnet", "swift", "dart",
     "flutter", "erlang", "elixir", "haskell", "scala", "akka", "ruby", "rails", "php", "cpp", "zig",
     "lua", "perl", "unity", "coroutinescope", "suspend", "configureawait", "asyncawait",
-    "eventloop", "libuv", "netty", "sql", "postgres", "mysql", "css", "html", "git", "github",
+    "eventloop", "libuv", "netty", "sql", "postgres", "mysql", "css", "html", "git", "wpf", "winforms", "xaml", "maui", "aspnet", "fmt", "chan", "github",
     "pthread", "pthreads", "libc", "coroutine", "coroutines", "runtimeerror", "runtimewarning",
     "typeerror", "valueerror", "traceback", "def",
 ];
@@ -44,7 +44,7 @@ pub(super) const ANCHORS: &[&str] = &[
     "instrument", "span", "yield", "yield_now", "coop", "budget", "starvation", "starved", "worker",
     "workers", "concurrency", "concurrent", "concurrently", "parallel", "async_trait", "e0752",
     "e0728", "e0733", "e0373", "hang", "hangs", "hanging", "freezes", "stuck", "backpressure",
-    "rayon", "cpu", "fusedfuture", "fuse", "tokio_unstable", "unstable", "state", "machine",
+    "cpu", "fusedfuture", "fuse", "tokio_unstable", "unstable", "state", "machine",
     "desugar", "desugars", "lazy", "shutdown", "graceful", "abort", "aborted", "detach", "detached",
     "drop", "dropped", "wait", "waiting", "scheduler", "scheduling", "scheduled", "preemptive",
     "preemption", "preempt", "cooperative", "cooperatively", "steal", "stealing", "current_thread",
