@@ -7,12 +7,14 @@ pub mod analysis;
 pub mod cli;
 pub mod explain;
 pub mod fix;
+pub mod fsio;
 pub mod install;
 pub mod limits;
 pub mod mcp;
 pub mod retrieval_eval;
 pub mod search;
 pub mod skill;
+pub mod textdiff;
 
 /// The skill's version, reported in every explanation.
 pub const SKILL_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,6 +1,6 @@
 //! The `--dry-run` diff is a real unified diff: GNU patch applies it and
 //! gets the new text, for random edits (with and without a final newline).
-use rust_async_skill::install::diff::unified;
+use rust_async_skill::textdiff::unified;
 use std::io::Write;
 use std::process::{Command, Stdio};
 

@@ -57,8 +57,15 @@ fn tools_are_annotated_read_only_with_output_schemas() {
     );
     assert_eq!(explain["inputSchema"]["required"], json!(["query"]));
     // Agents pay for every word of tools/list in every session.
-    let tokens = serde_json::to_string(&tools).unwrap().len() / 4;
+    // JSON runs about 3.5 characters a token.
+    let tokens = serde_json::to_string(&tools).unwrap().len() * 2 / 7;
     assert!(tokens <= 1500, "tools/list is about {tokens} tokens");
+    let names: Vec<&str> = list.iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    for t in list {
+        assert_eq!(t["annotations"]["readOnlyHint"], true, "{}", t["name"]);
+        assert!(t["outputSchema"]["type"] == "object", "{}", t["name"]);
+    }
 }
 
 #[test]
@@ -361,4 +368,38 @@ fn review_prompt_carries_findings_and_explanations() {
             || text.contains("rust-async://sections/"),
         "{text}"
     );
+}
+
+#[test]
+fn suggest_fix_returns_the_contract_fields_and_keeps_clean_code() {
+    let (mut s, _) = Server::initialized("2025-06-18");
+    let clean = "async fn f() {\n    tokio::task::yield_now().await;\n}\n";
+    let r = s.request(
+        "tools/call",
+        json!({"name": "suggest_fix", "arguments": {"code": clean}}),
+    );
+    let sc = &r["structuredContent"];
+    assert_eq!(sc["fixed_code"], clean);
+    assert_eq!(sc["diff"], "");
+    for field in ["edits", "unfixed", "remaining"] {
+        assert!(
+            sc[field].as_array().is_some_and(|a| a.is_empty()),
+            "{field}: {sc}"
+        );
+    }
+    // A finding with no machine-applicable fix is reported in `unfixed`, with its help.
+    let code = "async fn f(rx: std::sync::mpsc::Receiver<u32>) {\n    let v = rx.recv();\n    drop(v);\n}\n";
+    let r = s.request(
+        "tools/call",
+        json!({"name": "suggest_fix", "arguments": {"code": code, "rules": ["blocking-channel"]}}),
+    );
+    let sc = &r["structuredContent"];
+    assert_eq!(sc["fixed_code"], code);
+    assert_eq!(sc["unfixed"][0]["rule"], "blocking-channel", "{sc}");
+    assert!(!sc["unfixed"][0]["help"].as_str().unwrap().is_empty());
+    let bad = s.request(
+        "tools/call",
+        json!({"name": "suggest_fix", "arguments": {"code": "x", "rules": "nope"}}),
+    );
+    assert_eq!(bad["isError"], true);
 }

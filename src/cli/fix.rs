@@ -1,6 +1,79 @@
-//! `fix`: suggest_fix on a file or stdin.
-use super::FixArgs;
+//! `fix [PATH|-] [--write|--diff] [--rule ID]`: suggest_fix on a file or stdin.
+//! Prints the fixed code (the default, for editors: stdin to stdout), a
+//! unified diff, or rewrites the file atomically (temp file + rename,
+//! permissions kept).
+use super::{FixArgs, fail};
+use crate::analysis::DiagnoseOptions;
+use crate::fix::suggest_fix;
+use std::io::{Read, Write};
+use std::path::Path;
 
-pub fn run(_args: &FixArgs) -> u8 {
-    super::fail("`fix` is not built yet (see the issue on suggest_fix)")
+pub fn run(args: &FixArgs) -> u8 {
+    let from_stdin = args.path.as_deref().is_none_or(|p| p == Path::new("-"));
+    if args.write && from_stdin {
+        return fail("--write needs a file path (stdin has nowhere to be written back)");
+    }
+    let (label, bytes) = if from_stdin {
+        let mut buf = Vec::new();
+        if let Err(e) = std::io::stdin().read_to_end(&mut buf) {
+            return fail(format_args!("cannot read stdin: {e}"));
+        }
+        ("stdin".to_string(), buf)
+    } else {
+        let path = args.path.as_deref().unwrap();
+        match std::fs::read(path) {
+            Ok(b) => (path.display().to_string(), b),
+            Err(e) => return fail(format_args!("cannot read {}: {e}", path.display())),
+        }
+    };
+    let Ok(code) = String::from_utf8(bytes) else {
+        return fail(format_args!("{label} is not UTF-8 text"));
+    };
+    let opts = DiagnoseOptions {
+        rules: (!args.rules.is_empty()).then(|| args.rules.clone()),
+        ..Default::default()
+    };
+    let outcome = match suggest_fix(&code, &opts) {
+        Ok(o) => o,
+        Err(e) => return fail(e),
+    };
+    let summary = format!(
+        "{} edit(s) applied; {} finding(s) without a machine-applicable fix; {} finding(s) remain",
+        outcome.edits.len(),
+        outcome.unfixed.len(),
+        outcome.remaining.len()
+    );
+    let mut stdout = std::io::stdout().lock();
+    let written = if args.diff {
+        let diff = crate::textdiff::unified_labelled(
+            &format!("a/{label}"),
+            &format!("b/{label}"),
+            Some(&code),
+            Some(&outcome.fixed_code),
+        );
+        stdout.write_all(diff.as_bytes())
+    } else if args.write {
+        let path = args.path.as_deref().unwrap();
+        if outcome.fixed_code != code {
+            if let Err(e) = crate::fsio::write_atomic(path, &outcome.fixed_code) {
+                return fail(format_args!("cannot write {}: {e}", path.display()));
+            }
+        }
+        Ok(())
+    } else {
+        stdout.write_all(outcome.fixed_code.as_bytes())
+    };
+    if let Err(e) = written.and_then(|_| stdout.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return fail(format_args!("cannot write the output: {e}"));
+        }
+    }
+    eprintln!("{label}: {summary}");
+    for f in &outcome.unfixed {
+        eprintln!(
+            "  not fixed: {}:{}: [{}] {} (help: {})",
+            f.span.start.line, f.span.start.column, f.rule, f.message, f.help
+        );
+    }
+    0
 }

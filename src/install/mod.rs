@@ -14,8 +14,6 @@
 //! - [`skill_dir`]: the skill's files in a skills folder, and the bundle.
 pub mod claude_code;
 pub mod cursor;
-pub mod diff;
-pub mod fsio;
 pub mod json;
 pub mod skill_dir;
 pub mod windsurf;
@@ -246,7 +244,7 @@ impl ConfigPlan {
     }
 
     pub fn diff(&self) -> String {
-        diff::unified(
+        crate::textdiff::unified(
             &self.path.display().to_string(),
             self.before.as_deref(),
             self.after.as_deref(),
@@ -266,15 +264,15 @@ impl ConfigPlan {
         match &self.after {
             Some(text) => {
                 let backup = if self.before.is_some() {
-                    fsio::backup(&self.write_path).map_err(io)?
+                    crate::fsio::backup(&self.write_path).map_err(io)?
                 } else {
                     None
                 };
-                fsio::write_atomic(&self.write_path, text).map_err(io)?;
+                crate::fsio::write_atomic(&self.write_path, text).map_err(io)?;
                 Ok(backup)
             }
             None => {
-                fsio::remove_file(&self.write_path).map_err(io)?;
+                crate::fsio::remove_file(&self.write_path).map_err(io)?;
                 Ok(None)
             }
         }
@@ -301,7 +299,7 @@ fn in_style_of(before: Option<&str>, text: &str) -> String {
 /// Reads and parses a configuration file: `(text as read, the JSON text
 /// without a BOM or "{}" for an empty file, parsed root)`.
 fn load(path: &Path, write_path: &Path) -> Result<(Option<String>, String, json::Node), Error> {
-    let before = fsio::read_optional(write_path).map_err(|source| Error::Io {
+    let before = crate::fsio::read_optional(write_path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
     })?;
@@ -373,7 +371,7 @@ fn same_program_elsewhere(servers: &json::Node, exe: &str) -> Vec<String> {
 
 /// The change that registers `entry` as `mcpServers.rust-async-skill` in `path`.
 pub fn plan_config_install(path: &Path, entry: &Json) -> Result<ConfigPlan, Error> {
-    let write_path = fsio::resolve(path);
+    let write_path = crate::fsio::resolve(path);
     let (before, body, root) = load(path, &write_path)?;
     let unit = json::indent_unit(&body);
     let mut notes = Vec::new();
@@ -442,7 +440,7 @@ pub fn plan_config_install(path: &Path, entry: &Json) -> Result<ConfigPlan, Erro
 /// The change that removes `mcpServers.rust-async-skill` from `path`, and
 /// deletes the file when nothing else is left in it.
 pub fn plan_config_uninstall(path: &Path) -> Result<ConfigPlan, Error> {
-    let write_path = fsio::resolve(path);
+    let write_path = crate::fsio::resolve(path);
     let unchanged = |before: Option<String>| ConfigPlan {
         path: path.to_path_buf(),
         write_path: write_path.clone(),

@@ -5,7 +5,8 @@
 //! A manifest in the folder lists the files `install` wrote: `uninstall`
 //! removes those and nothing else, and an update removes the files an older
 //! version wrote that the new one no longer has.
-use super::{Error, fsio};
+use super::Error;
+use crate::fsio;
 use std::collections::BTreeSet;
 use std::fs;
 use std::io;

@@ -5,6 +5,7 @@ use super::AsyncSkillServer;
 use super::args::{self, Args};
 use crate::analysis::{self, DiagnoseOptions, Diagnosis, Runtime};
 use crate::explain::{Detail, Explanation, render_markdown};
+use crate::fix::{FixOutcome, suggest_fix};
 use rmcp::handler::server::common::{schema_for_output, schema_for_type};
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{CallToolResult, ContentBlock, JsonObject};
@@ -63,6 +64,44 @@ pub fn render_diagnosis(d: &Diagnosis) -> String {
     out
 }
 
+// The documented input of suggest_fix.
+#[derive(Deserialize, schemars::JsonSchema)]
+#[allow(dead_code)]
+pub struct FixInput {
+    /// Rust code to fix (as for diagnose_snippet).
+    code: String,
+    /// Only fix these rule ids (default: every fixable finding).
+    rules: Option<Vec<String>>,
+}
+
+/// The readable Markdown of a fix: the diff, then what was left.
+pub fn render_fix(o: &FixOutcome) -> String {
+    let mut out = if o.edits.is_empty() {
+        "No machine-applicable fix applies.\n".to_string()
+    } else {
+        format!("{} edit(s):\n\n```diff\n{}```\n", o.edits.len(), o.diff)
+    };
+    for e in &o.edits {
+        out.push_str(&format!(
+            "- [{}] line {}: {} ({})\n",
+            e.rule, e.span.start.line, e.description, e.safety
+        ));
+    }
+    for f in &o.unfixed {
+        out.push_str(&format!(
+            "- not fixed [{}] line {}: {} Help: {}\n",
+            f.rule, f.span.start.line, f.message, f.help
+        ));
+    }
+    if !o.remaining.is_empty() {
+        out.push_str(&format!(
+            "{} finding(s) remain in the fixed code.\n",
+            o.remaining.len()
+        ));
+    }
+    out
+}
+
 /// Reads diagnose_snippet's arguments; also used by suggest_fix and the review prompt.
 pub fn diagnose_options(args: &Args) -> Result<(String, DiagnoseOptions), String> {
     let code = args::required_string(args, &["code", "snippet", "source"])?;
@@ -75,38 +114,95 @@ pub fn diagnose_options(args: &Args) -> Result<(String, DiagnoseOptions), String
 }
 
 /// A tool's schema with what agents need and nothing more: every agent pays
-/// for tools/list in every session. Output schemas lose descriptions too.
+/// for tools/list in every session. References are inlined, enums of
+/// documented constants become plain `enum`s, and titles, formats and the
+/// `$schema` line go. Output schemas keep their shape to `OUTPUT_DEPTH`
+/// levels of objects (deeper ones are just `object`) and lose descriptions.
 fn compact<T: schemars::JsonSchema + std::any::Any>(output: bool) -> Arc<JsonObject> {
-    fn strip(v: &mut serde_json::Value, drop_descriptions: bool, top: bool) {
-        match v {
-            serde_json::Value::Object(map) => {
-                for key in ["title", "format", "minimum", "$schema"] {
-                    map.remove(key);
+    compact_to::<T>(output, 2)
+}
+
+fn compact_to<T: schemars::JsonSchema + std::any::Any>(
+    output: bool,
+    output_depth: usize,
+) -> Arc<JsonObject> {
+    use serde_json::{Map, Value, json};
+
+    fn simplify(
+        v: &Value,
+        defs: &Map<String, Value>,
+        output: Option<usize>,
+        depth: usize,
+    ) -> Value {
+        let Value::Object(map) = v else {
+            return v.clone();
+        };
+        if let Some(Value::String(r)) = map.get("$ref") {
+            let name = r.rsplit('/').next().unwrap_or_default();
+            return defs
+                .get(name)
+                .map_or(json!({}), |d| simplify(d, defs, output, depth));
+        }
+        // `oneOf` of documented constants: a plain string enum.
+        if let Some(Value::Array(options)) = map.get("oneOf") {
+            let consts: Option<Vec<Value>> =
+                options.iter().map(|o| o.get("const").cloned()).collect();
+            if let Some(values) = consts {
+                return json!({"type": "string", "enum": values});
+            }
+        }
+        let is_object = map.get("type") == Some(&json!("object")) || map.contains_key("properties");
+        if output.is_some_and(|max| depth >= max) && is_object {
+            return json!({"type": "object"});
+        }
+        let mut out = Map::new();
+        for (key, child) in map {
+            match key.as_str() {
+                "$schema" | "$defs" | "title" | "format" | "minimum" => {}
+                "description" if output.is_some() || depth == 0 => {}
+                "properties" => {
+                    let props = child.as_object().map(|p| {
+                        p.iter()
+                            .map(|(k, v)| (k.clone(), simplify(v, defs, output, depth + 1)))
+                            .collect::<Map<_, _>>()
+                    });
+                    out.insert(key.clone(), Value::Object(props.unwrap_or_default()));
                 }
-                if drop_descriptions || top {
-                    map.remove("description");
+                "items" | "anyOf" | "allOf" => {
+                    let next = if key == "items" { depth } else { depth };
+                    let simplified = match child {
+                        Value::Array(a) => Value::Array(
+                            a.iter().map(|x| simplify(x, defs, output, next)).collect(),
+                        ),
+                        other => simplify(other, defs, output, next),
+                    };
+                    out.insert(key.clone(), simplified);
                 }
-                for (key, child) in map.iter_mut() {
-                    // Property names are data, not schema keywords: keep "properties" maps whole.
-                    strip(child, drop_descriptions, false);
-                    let _ = key;
+                _ => {
+                    out.insert(key.clone(), child.clone());
                 }
             }
-            serde_json::Value::Array(items) => items
-                .iter_mut()
-                .for_each(|i| strip(i, drop_descriptions, false)),
-            _ => {}
         }
+        Value::Object(out)
     }
+
     let full = if output {
         schema_for_output::<T>()
     } else {
         schema_for_type::<T>()
     };
-    let mut value = serde_json::Value::Object((*full).clone());
-    strip(&mut value, output, true);
-    match value {
-        serde_json::Value::Object(map) => Arc::new(map),
+    let defs = full
+        .get("$defs")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    match simplify(
+        &Value::Object((*full).clone()),
+        &defs,
+        output.then_some(output_depth),
+        0,
+    ) {
+        Value::Object(map) => Arc::new(map),
         _ => full,
     }
 }
@@ -138,7 +234,7 @@ fn parse_detail(args: &Args) -> Result<Detail, String> {
 impl AsyncSkillServer {
     #[tool(
         name = "explain_concept",
-        description = "Explain an async Rust concept from the rust-async-internals skill: Future/poll, Pin, wakers, the tokio runtime and tasks, blocking, select!/join!, cancellation, locks, channels, Send errors, tokio-console, debugging. Call it with a term, a question, a pasted compiler/panic message or code. Not for other languages' async or general Rust questions (the answer says not_covered).",
+        description = "Explain async Rust internals from the rust-async-internals skill (Future/poll, Pin, wakers, tokio tasks and runtime, blocking, select!/join!, cancellation, locks, channels, Send errors, tokio-console). Give a term, question, pasted compiler/panic message or code. Not for other languages or non-async Rust: answers not_covered.",
         title = "Explain an async Rust concept",
         input_schema = compact::<ExplainInput>(false),
         output_schema = compact::<Explanation>(true),
@@ -179,7 +275,7 @@ impl AsyncSkillServer {
     #[tool(
         name = "diagnose_snippet",
         title = "Find async bugs in Rust code",
-        description = "Find async Rust bugs in code without compiling it: blocking calls in async (thread::sleep, std::fs, block_on), std Mutex/RefCell guards held across .await, !Send values in tokio::spawn, futures never awaited, select! loops that recreate timers or lose data, poll impls that lose or leak wakers, runtime misconfiguration. Accepts whole files, fns or loose statements, even with syntax errors. Each finding links to its explanation. Checks async semantics only, not types.",
+        description = "Find async Rust bugs without compiling: blocking calls in async, std Mutex/RefCell guards across .await, !Send values in tokio::spawn, unawaited futures, select! loops that reset timers or lose data, poll impls that lose or leak wakers, runtime misconfiguration. Takes files, fns or loose statements, even broken ones. Checks async semantics, not types.",
         input_schema = compact::<DiagnoseInput>(false),
         output_schema = compact::<Diagnosis>(true),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
@@ -196,6 +292,28 @@ impl AsyncSkillServer {
             Ok(Ok(diagnosis)) => structured_result(&diagnosis, render_diagnosis(&diagnosis)),
             Ok(Err(e)) => error_result(e.to_string()),
             Err(e) => error_result(format!("the analysis failed: {e}")),
+        }
+    }
+
+    #[tool(
+        name = "suggest_fix",
+        title = "Fix async bugs in Rust code",
+        description = "Apply the machine-applicable fixes for diagnose_snippet findings (fix_available). Returns the fixed code, each edit with its safety, a diff, findings it could not fix (with help) and what remains. Text outside the edits is kept byte for byte.",
+        input_schema = compact::<FixInput>(false),
+        output_schema = compact_to::<FixOutcome>(true, 1),
+        annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
+    )]
+    pub async fn suggest_fix(&self, Parameters(args): Parameters<Args>) -> CallToolResult {
+        let known = ["code", "snippet", "source", "rules", "rule"];
+        let (code, opts) =
+            match args::reject_unknown(&args, &known).and_then(|_| diagnose_options(&args)) {
+                Ok(p) => p,
+                Err(e) => return error_result(e),
+            };
+        match tokio::task::spawn_blocking(move || suggest_fix(&code, &opts)).await {
+            Ok(Ok(outcome)) => structured_result(&outcome, render_fix(&outcome)),
+            Ok(Err(e)) => error_result(e.to_string()),
+            Err(e) => error_result(format!("the fix failed: {e}")),
         }
     }
 }

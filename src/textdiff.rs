@@ -1,4 +1,4 @@
-//! Unified diffs for `--dry-run`.
+//! Unified diffs (`install --dry-run`, `fix --diff`, suggest_fix's `diff`).
 //!
 //! Line-based: the common head and tail are trimmed first (a configuration
 //! edit touches a few lines of a possibly long file), then the middle is
@@ -89,6 +89,17 @@ fn range(start: usize, len: usize) -> String {
 /// A unified diff from `old` to `new` (`None` = the file does not exist),
 /// with `label` as the file name in the headers. Empty when they are equal.
 pub fn unified(label: &str, old: Option<&str>, new: Option<&str>) -> String {
+    unified_labelled(label, label, old, new)
+}
+
+/// Like [`unified`], with its own label for each side (`a/x.rs`, `b/x.rs`).
+pub fn unified_labelled(
+    old_label: &str,
+    new_label: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> String {
+    let label = (old_label, new_label);
     if old == new {
         return String::new();
     }
@@ -97,11 +108,11 @@ pub fn unified(label: &str, old: Option<&str>, new: Option<&str>) -> String {
     let mut out = String::new();
     out.push_str(&format!(
         "--- {}\n",
-        if old.is_some() { label } else { "/dev/null" }
+        if old.is_some() { label.0 } else { "/dev/null" }
     ));
     out.push_str(&format!(
         "+++ {}\n",
-        if new.is_some() { label } else { "/dev/null" }
+        if new.is_some() { label.1 } else { "/dev/null" }
     ));
 
     let changed: Vec<usize> = (0..ops.len())
