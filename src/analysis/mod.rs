@@ -23,7 +23,7 @@ mod types;
 
 pub use fix::{Edit, Fix, FixSafety};
 pub use options::{DiagnoseOptions, InputError, Runtime};
-pub use rules::{RuleDoc, rule_doc, rule_docs};
+pub use rules::{RuleDoc, rule_doc, rule_docs, rule_table, rules_document};
 pub use source::LineIndex;
 pub use types::{
     Diagnosis, Finding, ParseErrorInfo, ParseInfo, ParseMode, Position, Severity, Span, summarize,

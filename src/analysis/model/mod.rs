@@ -1,0 +1,645 @@
+//! The async model of a snippet: the facts every rule reads.
+//!
+//! One walk over the syntax trees (`walk.rs`) records: the bodies (async fn,
+//! async block, closure, sync fn, poll fn) with their context; every call
+//! with its callee, receiver chain, context and what its value is used for;
+//! the values alive at each `.await` under rustc's temporary-lifetime rules;
+//! `select!` invocations and their branches; loops; poll bodies; runtime
+//! attributes. Broken regions add calls from the token scan (`tokens.rs`).
+//! Rules only filter these facts.
+
+pub mod apis;
+mod macros;
+pub mod names;
+mod poll;
+pub mod syntax;
+mod tokens;
+mod walk;
+
+pub use macros::MacroStore;
+pub use names::{How, Names, Resolved};
+pub use poll::PollFacts;
+
+use super::options::Runtime;
+use super::parse::Snippet;
+use std::ops::Range;
+
+pub type BodyId = usize;
+pub type LocalId = usize;
+pub type LiveId = usize;
+
+/// Where code runs, as far as blocking is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ctx {
+    /// On an async task: blocking here stalls the runtime.
+    Async,
+    /// In a closure passed to an unknown callee inside async code: it may
+    /// run on the task or elsewhere (rules report one severity lower).
+    MaybeAsync,
+    /// Plain synchronous code.
+    Sync,
+    /// Sync code on a thread meant for blocking (`spawn_blocking`...).
+    Exempt(&'static str),
+}
+
+impl Ctx {
+    pub fn is_asyncish(self) -> bool {
+        matches!(self, Ctx::Async | Ctx::MaybeAsync)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClosureRole {
+    /// Runs inline (iterator adapters, `Option::map`...).
+    Inline,
+    /// Runs on a blocking-friendly thread.
+    Exempt(&'static str),
+    /// Unknown callee.
+    Maybe,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyKind {
+    AsyncFn,
+    AsyncBlock,
+    AsyncClosure,
+    SyncFn,
+    /// A `poll`-style fn (has a `Context` parameter): async context.
+    PollFn,
+    Closure(ClosureRole),
+    /// Const / static initializers.
+    Const,
+}
+
+impl BodyKind {
+    pub fn is_async(self) -> bool {
+        matches!(
+            self,
+            BodyKind::AsyncFn | BodyKind::AsyncBlock | BodyKind::AsyncClosure
+        )
+    }
+}
+
+/// Which runtime flavor a body runs on, when the snippet says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    CurrentThread,
+    MultiThread,
+    Local,
+}
+
+#[derive(Clone, Debug)]
+pub struct Body {
+    pub kind: BodyKind,
+    pub parent: Option<BodyId>,
+    /// Name of the fn, for fn bodies.
+    pub name: Option<String>,
+    /// Why this future must be `Send` (e.g. "passed to `tokio::spawn`").
+    pub send: Option<String>,
+    pub flavor: Option<(Flavor, String)>,
+    pub fn_index: Option<usize>,
+    pub range: Range<usize>,
+    /// An async block handed to a spawner or `block_on`: it does not share
+    /// its parent's `Send` requirement.
+    pub detached: bool,
+}
+
+/// A runtime attribute on a fn (`#[tokio::main(flavor = "current_thread")]`).
+#[derive(Clone, Debug)]
+pub struct RuntimeAttr {
+    /// Resolved path, e.g. `tokio::main`.
+    pub path: String,
+    pub flavor: Option<Flavor>,
+    pub is_test: bool,
+    pub range: Range<usize>,
+}
+
+#[derive(Clone, Debug)]
+pub struct FnInfo<'a> {
+    pub name: String,
+    pub is_async: bool,
+    pub sig: &'a syn::Signature,
+    pub attrs: &'a [syn::Attribute],
+    /// A top-level item of a file (not in a fn, impl or mod).
+    pub top_level: bool,
+    pub in_impl: bool,
+    pub unit: usize,
+    /// From `fn`/`async` to the end of the signature.
+    pub sig_range: Range<usize>,
+    pub body: BodyId,
+    /// Every attribute whose last segment is `main` or `test`.
+    pub runtime_attr: Option<RuntimeAttr>,
+    /// Any attribute at all that ends in `main` (`#[actix_web::main]`...).
+    pub has_main_attr: bool,
+}
+
+/// The start of a receiver chain.
+#[derive(Clone, Debug)]
+pub enum Root {
+    /// A call of a path: `Command::new(..)`.
+    Call {
+        path: Resolved,
+        nargs: usize,
+    },
+    /// A path that is not a known local (a const, an unknown variable).
+    Path(Resolved),
+    Local(LocalId),
+    SelfValue,
+    AsyncBlock,
+    Closure {
+        is_async: bool,
+        returns_async: bool,
+    },
+    Macro(String),
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Link {
+    Method { name: String, nargs: usize },
+    Field(String),
+    Await,
+    Try,
+    Index,
+}
+
+/// An expression seen as a root and a chain of method calls and fields
+/// (`Command::new("ls").arg("-l").output()`).
+#[derive(Clone, Debug)]
+pub struct Chain {
+    pub root: Root,
+    pub links: Vec<Link>,
+}
+
+impl Chain {
+    pub fn methods(&self) -> impl Iterator<Item = &str> {
+        self.links.iter().filter_map(|l| match l {
+            Link::Method { name, .. } => Some(name.as_str()),
+            _ => None,
+        })
+    }
+    pub fn has_method(&self, m: &str) -> bool {
+        self.methods().any(|x| x == m)
+    }
+    pub fn root_path(&self) -> Option<&Resolved> {
+        match &self.root {
+            Root::Call { path, .. } | Root::Path(path) => Some(path),
+            _ => None,
+        }
+    }
+    /// The last field name before any method (`self.rx.recv()` -> `rx`).
+    pub fn last_field(&self) -> Option<&str> {
+        self.links.iter().rev().find_map(|l| match l {
+            Link::Field(f) => Some(f.as_str()),
+            _ => None,
+        })
+    }
+    pub fn is_awaited_anywhere(&self) -> bool {
+        self.links.contains(&Link::Await)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Callee {
+    Path(Resolved),
+    Method(String),
+    Other,
+}
+
+/// What the parent expression does with a value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Use {
+    /// An expression statement ending in `;`.
+    Discard,
+    /// `let _ = ..`.
+    LetUnderscore,
+    /// The initializer of a `let` that binds names.
+    Bind,
+    /// Under `&` at the top of a `let` initializer (lifetime extension).
+    Extend,
+    /// The operand of `.await`.
+    Await,
+    /// The operand of `?`.
+    Try,
+    /// The receiver of a method call.
+    Receiver(String),
+    /// An argument of a call.
+    Arg,
+    /// A `match` / `if let` / `while let` scrutinee.
+    Scrutinee,
+    /// A scrutinee matched against `Ok(..)` / `Err(..)` patterns.
+    ScrutineeResult,
+    /// A branch future of `select!` / `join!` (polled by the macro).
+    MacroFuture,
+    /// Anything else (operands, fields, returned values...).
+    Other,
+}
+
+#[derive(Clone, Debug)]
+pub struct ArgInfo {
+    /// The argument without leading `&` / `&mut`.
+    pub chain: Chain,
+    pub by_ref: bool,
+    pub by_mut_ref: bool,
+    pub range: Range<usize>,
+}
+
+/// A call or a method call.
+#[derive(Clone, Debug)]
+pub struct Call<'a> {
+    /// The syntax node (absent for calls found by the token scan).
+    pub expr: Option<&'a syn::Expr>,
+    pub unit: Option<usize>,
+    pub body: Option<BodyId>,
+    pub ctx: Ctx,
+    /// From the start of the receiver chain (or the path) to the `)`.
+    pub range: Range<usize>,
+    /// The method name or the path.
+    pub name_range: Range<usize>,
+    pub callee: Callee,
+    /// For a method call, the receiver as a chain.
+    pub receiver: Option<Chain>,
+    pub args: Vec<ArgInfo>,
+    pub parent: Use,
+    /// Inside a loop of the same body.
+    pub in_loop: bool,
+}
+
+impl Call<'_> {
+    pub fn method(&self) -> Option<&str> {
+        match &self.callee {
+            Callee::Method(m) => Some(m),
+            _ => None,
+        }
+    }
+    pub fn path(&self) -> Option<&Resolved> {
+        match &self.callee {
+            Callee::Path(p) => Some(p),
+            _ => None,
+        }
+    }
+    pub fn awaited(&self) -> bool {
+        matches!(self.parent, Use::Await | Use::MacroFuture)
+    }
+    pub fn nargs(&self) -> usize {
+        self.args.len()
+    }
+}
+
+/// What kind of future a local holds, when it is one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FutureKind {
+    AsyncBlock,
+    /// A call of an `async fn` the snippet defines.
+    SnippetAsyncFn(String),
+    /// A known future-returning API (`tokio::time::sleep`).
+    Api(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Local {
+    pub name: String,
+    pub decl: Range<usize>,
+    /// Resolved paths of its declared type, outermost first.
+    pub ty: Vec<Resolved>,
+    pub init: Option<Chain>,
+    /// Position in a destructured tuple: `let (tx, rx) = ..` gives rx index 1.
+    pub tuple_index: Option<usize>,
+    pub future: Option<FutureKind>,
+    /// Pinned: `pin!`, `Box::pin`, `.boxed()`, or a later `tokio::pin!(x)`.
+    pub pinned: bool,
+    /// `.fuse()`d.
+    pub fused: bool,
+    pub is_param: bool,
+    pub body: BodyId,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LockFamily {
+    Std,
+    ParkingLot,
+    /// A blocking lock whose crate the snippet does not say.
+    Unknown,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LiveKind {
+    /// A blocking lock guard (`Mutex`/`RwLock`).
+    Guard(LockFamily),
+    RefCellRef,
+    Rc,
+    /// `span.enter()` / `.entered()`.
+    /// `span.entered()`: an `EnteredSpan`, `!Send`.
+    SpanGuard,
+    /// `span.enter()`: an `Entered<'_>` (`Send`, but wrong traces across `.await`).
+    SpanEnter,
+    /// A `DashMap` `Ref`/`RefMut`/`Entry`/iterator: holds a shard lock.
+    DashRef,
+}
+
+/// How a value is kept alive.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Via {
+    Binding(String),
+    /// A temporary that lives to the end of its statement.
+    Temporary,
+    /// A temporary of a `match` / `if let` / `while let` scrutinee.
+    Scrutinee,
+    /// A temporary of a `for` loop's iterator expression.
+    Iterator,
+    /// A temporary whose lifetime a `let x = &..` extends.
+    Extended(String),
+    Param(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Live {
+    pub kind: LiveKind,
+    pub via: Via,
+    /// The `let` statement, or the expression creating the temporary.
+    pub range: Range<usize>,
+    /// Short source text of the creating call (`state.lock()`).
+    pub desc: String,
+    pub body: BodyId,
+    pub assumption: Option<String>,
+}
+
+/// A value alive at an `.await`.
+#[derive(Clone, Debug)]
+pub struct Hold {
+    pub live: LiveId,
+    pub await_range: Range<usize>,
+    /// Ended by `drop(g)` (or moved away) before the await: no runtime
+    /// hold, but rustc still counts it for `Send`.
+    pub dropped: bool,
+    pub body: BodyId,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SelectKind {
+    Tokio,
+    Futures,
+}
+
+#[derive(Clone, Debug)]
+pub struct Branch<'a> {
+    pub fut: Option<&'a syn::Expr>,
+    /// The future without a leading `&mut`.
+    pub chain: Option<Chain>,
+    pub by_mut_ref: bool,
+    pub fut_range: Range<usize>,
+    /// The handler can finish without `break`/`return`/panicking
+    /// (so the loop goes on after this branch wins).
+    pub continues: bool,
+    /// `else` / `default` / `complete`.
+    pub is_else: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Select<'a> {
+    pub kind: SelectKind,
+    pub range: Range<usize>,
+    pub biased: bool,
+    pub in_loop: bool,
+    pub body: Option<BodyId>,
+    pub ctx: Ctx,
+    pub branches: Vec<Branch<'a>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoopKind {
+    For,
+    While,
+    Loop,
+}
+
+#[derive(Clone, Debug)]
+pub struct LoopInfo {
+    pub kind: LoopKind,
+    /// The loop header (`for x in 0..n`, `while cond`, `loop`).
+    pub range: Range<usize>,
+    pub body: BodyId,
+    pub ctx: Ctx,
+    pub has_await: bool,
+    /// `for _ in a..b` or `while i < n`.
+    pub counting: bool,
+    /// A counting loop inside this counting loop.
+    pub nested_counting: bool,
+    /// The largest literal bound of its range, for `for _ in 0..N`.
+    pub range_bound: Option<u128>,
+    /// Hashing / compression calls inside.
+    pub heavy_calls: Vec<(String, Range<usize>)>,
+    /// Atomic `.load(..)` calls in the condition or body.
+    pub atomic_loads: usize,
+    /// Calls other than atomics and spin hints.
+    pub other_calls: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PinHow {
+    /// `Pin::new(&mut x)`.
+    PinNew,
+    /// `&mut x` as a `select!` branch future.
+    SelectRef,
+    /// `(&mut x).await`.
+    AwaitRef,
+}
+
+/// `&mut x` polled where `x` must be `Unpin`.
+#[derive(Clone, Debug)]
+pub struct MutRefPoll {
+    pub range: Range<usize>,
+    pub how: PinHow,
+    pub future: FutureKind,
+    pub name: Option<String>,
+    pub ctx: Ctx,
+}
+
+/// A `poll`-style fn and what its body does.
+#[derive(Clone, Debug)]
+pub struct PollFn {
+    pub name: String,
+    pub range: Range<usize>,
+    pub facts: PollFacts,
+}
+
+/// All facts about a snippet.
+pub struct Model<'a> {
+    pub text: &'a str,
+    pub snippet: &'a Snippet,
+    pub names: Names,
+    pub runtime: Runtime,
+    pub bodies: Vec<Body>,
+    pub fns: Vec<FnInfo<'a>>,
+    pub calls: Vec<Call<'a>>,
+    pub locals: Vec<Local>,
+    pub lives: Vec<Live>,
+    pub holds: Vec<Hold>,
+    pub selects: Vec<Select<'a>>,
+    pub loops: Vec<LoopInfo>,
+    pub mut_ref_polls: Vec<MutRefPoll>,
+    pub polls: Vec<PollFn>,
+    /// `async { .. };` statements and `let _ = async { .. };`.
+    pub discarded_blocks: Vec<Range<usize>>,
+        /// Every `.await` (and `select!`/`join!`): (body, range).
+    pub awaits: Vec<(BodyId, Range<usize>)>,
+    /// `!Send` locals (`Rc`) of an outer scope used inside an async block,
+    /// which captures them: (async block body, name, use site).
+    pub captures: Vec<(BodyId, String, Range<usize>)>,
+    /// Snippet async fns handed to a spawner: (name, is a method, how).
+    pub(crate) spawn_targets: Vec<(String, bool, String)>,
+    /// Calls of snippet async fns: (body, name, is a method).
+    pub(crate) async_calls: Vec<(BodyId, String, bool)>,
+}
+
+impl<'a> Model<'a> {
+    pub fn build(
+        text: &'a str,
+        snippet: &'a Snippet,
+        store: &'a MacroStore,
+        runtime: Runtime,
+    ) -> Model<'a> {
+        let mut names = Names::default();
+        for t in super::lexer::lex(text) {
+            if t.kind == super::lexer::TokKind::Ident {
+                names.idents.insert(t.text(text).to_string());
+            }
+        }
+        for u in &snippet.units {
+            names::collect(&mut names, &u.file);
+        }
+        let runtime = effective_runtime(runtime, &names);
+        let mut m = Model {
+            text,
+            snippet,
+            names,
+            runtime,
+            bodies: Vec::new(),
+            fns: Vec::new(),
+            calls: Vec::new(),
+            locals: Vec::new(),
+            lives: Vec::new(),
+            holds: Vec::new(),
+            selects: Vec::new(),
+            loops: Vec::new(),
+            mut_ref_polls: Vec::new(),
+            polls: Vec::new(),
+                        discarded_blocks: Vec::new(),
+            awaits: Vec::new(),
+            captures: Vec::new(),
+            spawn_targets: Vec::new(),
+            async_calls: Vec::new(),
+        };
+        for (i, unit) in snippet.units.iter().enumerate() {
+            walk::walk_unit(&mut m, store, i, unit);
+        }
+        walk::propagate_send(&mut m);
+        tokens::scan(&mut m);
+        m
+    }
+
+    /// The context a body's code runs in.
+    pub fn body_ctx(&self, b: BodyId) -> Ctx {
+        let mut cur = Some(b);
+        let mut maybe = false;
+        while let Some(id) = cur {
+            let body = &self.bodies[id];
+            match body.kind {
+                BodyKind::AsyncFn
+                | BodyKind::AsyncBlock
+                | BodyKind::AsyncClosure
+                | BodyKind::PollFn => {
+                    return if maybe { Ctx::MaybeAsync } else { Ctx::Async };
+                }
+                BodyKind::SyncFn | BodyKind::Const => return Ctx::Sync,
+                BodyKind::Closure(ClosureRole::Exempt(why)) => return Ctx::Exempt(why),
+                BodyKind::Closure(ClosureRole::Maybe) => maybe = true,
+                BodyKind::Closure(ClosureRole::Inline) => {}
+            }
+            cur = body.parent;
+        }
+        Ctx::Sync
+    }
+
+    /// Why the future running this body must be `Send`, if it must.
+    pub fn send_reason(&self, b: BodyId) -> Option<&str> {
+        let mut cur = Some(b);
+        while let Some(id) = cur {
+            let body = &self.bodies[id];
+            if let Some(s) = &body.send {
+                return Some(s);
+            }
+            match body.kind {
+                BodyKind::AsyncFn | BodyKind::SyncFn | BodyKind::PollFn | BodyKind::Const => {
+                    return None;
+                }
+                BodyKind::AsyncBlock if body.detached => return None,
+                _ => {}
+            }
+            cur = body.parent;
+        }
+        None
+    }
+
+    /// The innermost fn enclosing a body.
+    pub fn enclosing_fn(&self, b: BodyId) -> Option<&FnInfo<'a>> {
+        let mut cur = Some(b);
+        while let Some(id) = cur {
+            if let Some(i) = self.bodies[id].fn_index {
+                return self.fns.get(i);
+            }
+            cur = self.bodies[id].parent;
+        }
+        None
+    }
+
+    /// The runtime flavor a body runs on, with why, when the snippet says.
+    pub fn flavor(&self, b: BodyId) -> Option<&(Flavor, String)> {
+        let mut cur = Some(b);
+        while let Some(id) = cur {
+            if let Some(f) = &self.bodies[id].flavor {
+                return Some(f);
+            }
+            cur = self.bodies[id].parent;
+        }
+        None
+    }
+
+    /// Source text of a byte range, whitespace runs collapsed.
+    pub fn snippet_text(&self, r: &Range<usize>) -> String {
+        let s = self.text.get(r.clone()).unwrap_or("");
+        let mut out = String::with_capacity(s.len());
+        let mut ws = false;
+        for c in s.chars() {
+            if c.is_whitespace() {
+                ws = true;
+            } else {
+                if ws && !out.is_empty() {
+                    out.push(' ');
+                }
+                ws = false;
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// True when the snippet uses tokio (or the user said the code is tokio code).
+    pub fn is_tokio(&self) -> bool {
+        self.runtime == Runtime::Tokio || self.names.uses_crate("tokio")
+    }
+}
+
+/// A tokio default is overridden by a snippet that only uses another runtime.
+fn effective_runtime(asked: Runtime, names: &Names) -> Runtime {
+    if asked != Runtime::Tokio || names.uses_crate("tokio") {
+        return asked;
+    }
+    if names.uses_crate("async_std") {
+        Runtime::AsyncStd
+    } else if names.uses_crate("smol") {
+        Runtime::Smol
+    } else {
+        asked
+    }
+}

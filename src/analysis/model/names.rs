@@ -1,0 +1,728 @@
+//! What names mean in this snippet: its `use` lines, the items it defines,
+//! and the identifiers it mentions at all.
+//!
+//! Resolution is global to the snippet (a `use` inside one fn counts for
+//! the whole snippet): pasted code rarely shadows an import, and a finding
+//! that depends on an unresolved name says what it assumed.
+
+use std::collections::{HashMap, HashSet};
+
+/// Crate roots whose paths are taken as written.
+const KNOWN_ROOTS: &[&str] = &[
+    "std",
+    "core",
+    "alloc",
+    "tokio",
+    "futures",
+    "futures_util",
+    "futures_lite",
+    "async_std",
+    "smol",
+    "parking_lot",
+    "crossbeam",
+    "crossbeam_channel",
+    "reqwest",
+    "ureq",
+    "rayon",
+    "tracing",
+    "hyper",
+    "async_channel",
+    "flume",
+    "dashmap",
+    "tokio_util",
+    "tokio_stream",
+    "spin",
+    "pollster",
+    "actix_web",
+    "actix_rt",
+    "async_lock",
+    "blocking",
+    "bcrypt",
+    "argon2",
+    "pbkdf2",
+    "scrypt",
+    "sha2",
+    "md5",
+    "blake3",
+    "flate2",
+    "zstd",
+    "brotli",
+    "serde_json",
+    "anyhow",
+    "axum",
+    "tower",
+    "rmcp",
+    "sqlx",
+    "diesel",
+    "postgres",
+    "rusqlite",
+    "redis",
+    "wasm_bindgen_futures",
+    "glib",
+    "log",
+];
+
+/// What a glob import of a well-known module brings in (only names rules care about).
+const GLOB_EXPORTS: &[(&str, &[&str])] = &[
+    (
+        "std::thread",
+        &[
+            "sleep",
+            "spawn",
+            "scope",
+            "Builder",
+            "JoinHandle",
+            "yield_now",
+        ],
+    ),
+    (
+        "tokio::time",
+        &[
+            "sleep",
+            "sleep_until",
+            "timeout",
+            "timeout_at",
+            "interval",
+            "interval_at",
+            "Instant",
+            "Sleep",
+        ],
+    ),
+    (
+        "async_std::task",
+        &[
+            "sleep",
+            "spawn",
+            "block_on",
+            "spawn_blocking",
+            "spawn_local",
+        ],
+    ),
+    (
+        "std::sync",
+        &["Mutex", "RwLock", "Arc", "mpsc", "Condvar", "Barrier"],
+    ),
+    (
+        "tokio::sync",
+        &[
+            "Mutex",
+            "RwLock",
+            "mpsc",
+            "oneshot",
+            "broadcast",
+            "watch",
+            "Notify",
+            "Semaphore",
+            "Barrier",
+        ],
+    ),
+    (
+        "std::fs",
+        &[
+            "File",
+            "OpenOptions",
+            "read",
+            "read_to_string",
+            "write",
+            "read_dir",
+            "create_dir_all",
+            "remove_file",
+            "metadata",
+            "copy",
+            "rename",
+        ],
+    ),
+    (
+        "tokio::fs",
+        &[
+            "File",
+            "OpenOptions",
+            "read",
+            "read_to_string",
+            "write",
+            "read_dir",
+            "create_dir_all",
+            "remove_file",
+            "metadata",
+            "copy",
+            "rename",
+        ],
+    ),
+    ("std::net", &["TcpStream", "TcpListener", "UdpSocket"]),
+    ("tokio::net", &["TcpStream", "TcpListener", "UdpSocket"]),
+    ("std::process", &["Command"]),
+    ("tokio::process", &["Command"]),
+    (
+        "tokio::task",
+        &[
+            "spawn",
+            "spawn_blocking",
+            "spawn_local",
+            "block_in_place",
+            "LocalSet",
+            "JoinSet",
+            "yield_now",
+        ],
+    ),
+    ("std::io", &["stdin", "stdout", "Read", "Write", "BufRead"]),
+    (
+        "tokio::io",
+        &[
+            "stdin",
+            "stdout",
+            "AsyncReadExt",
+            "AsyncWriteExt",
+            "AsyncBufReadExt",
+        ],
+    ),
+    ("futures::executor", &["block_on"]),
+    (
+        "futures",
+        &[
+            "select",
+            "join",
+            "pin_mut",
+            "FutureExt",
+            "StreamExt",
+            "executor",
+        ],
+    ),
+    (
+        "tokio",
+        &[
+            "spawn", "select", "join", "pin", "main", "test", "time", "sync", "task", "fs", "net",
+            "io",
+        ],
+    ),
+];
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum How {
+    /// Written as a full path from a known crate.
+    Exact,
+    /// Through a `use` line.
+    Use,
+    /// An item the snippet defines.
+    Local,
+    /// Not resolved: taken as written.
+    Unresolved,
+}
+
+/// A resolved path: segments from the crate root.
+#[derive(Clone, Debug)]
+pub struct Resolved {
+    pub segs: Vec<String>,
+    pub how: How,
+}
+
+impl Resolved {
+    pub fn last(&self) -> &str {
+        self.segs.last().map(|s| s.as_str()).unwrap_or("")
+    }
+    pub fn is(&self, path: &str) -> bool {
+        let mut it = path.split("::");
+        let n = path.split("::").count();
+        n == self.segs.len() && self.segs.iter().all(|s| it.next() == Some(s.as_str()))
+    }
+    pub fn starts_with(&self, prefix: &str) -> bool {
+        let p: Vec<&str> = prefix.split("::").collect();
+        p.len() <= self.segs.len() && p.iter().zip(&self.segs).all(|(a, b)| a == b)
+    }
+    /// The crate root (first segment).
+    pub fn root(&self) -> &str {
+        self.segs.first().map(|s| s.as_str()).unwrap_or("")
+    }
+    pub fn text(&self) -> String {
+        self.segs.join("::")
+    }
+    pub fn unresolved(&self) -> bool {
+        self.how == How::Unresolved
+    }
+}
+
+/// A function the snippet defines.
+#[derive(Clone, Debug)]
+pub struct DefinedFn {
+    pub is_async: bool,
+    pub has_self: bool,
+    /// A free fn (not in an `impl` or a trait): bare calls can reach it.
+    pub free: bool,
+}
+
+#[derive(Default)]
+pub struct Names {
+    map: HashMap<String, Vec<String>>,
+    globs: Vec<Vec<String>>,
+    /// Globs of modules we know nothing about (`use super::*`).
+    pub opaque_glob: bool,
+    /// Types, modules, consts and fns defined in the snippet.
+    items: HashSet<String>,
+    /// Every fn/method the snippet defines, by name.
+    pub fns: HashMap<String, Vec<DefinedFn>>,
+    /// Field name -> the types it has in the snippet's structs.
+    pub fields: HashMap<String, Vec<syn::Type>>,
+    /// Every identifier in the text (including macro bodies and broken parts).
+    pub idents: HashSet<String>,
+    /// Snippet fns that run a closure parameter on a blocking thread
+    /// (`fn asyncify<F: FnOnce()>(f: F) { spawn_blocking(f) }`).
+    pub offloaders: HashSet<String>,
+    /// `type Db = Arc<Mutex<Conn>>;` aliases of the snippet, expanded by `type_paths`.
+    pub aliases: HashMap<String, syn::Type>,
+}
+
+impl Names {
+    pub fn add_use(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>) {
+        match tree {
+            syn::UseTree::Path(p) => {
+                prefix.push(p.ident.to_string());
+                self.add_use(&p.tree, prefix);
+                prefix.pop();
+            }
+            syn::UseTree::Name(n) => {
+                let name = n.ident.to_string();
+                if name == "self" {
+                    if let Some(last) = prefix.last() {
+                        self.map.insert(last.clone(), prefix.clone());
+                    }
+                } else {
+                    let mut full = prefix.clone();
+                    full.push(name.clone());
+                    self.map.insert(name, full);
+                }
+            }
+            syn::UseTree::Rename(r) => {
+                let name = r.ident.to_string();
+                let mut full = prefix.clone();
+                if name != "self" {
+                    full.push(name);
+                }
+                let alias = r.rename.to_string();
+                if alias != "_" {
+                    self.map.insert(alias, full);
+                }
+            }
+            syn::UseTree::Glob(_) => {
+                let known = GLOB_EXPORTS.iter().any(|(m, _)| *m == prefix.join("::"));
+                if known {
+                    self.globs.push(prefix.clone());
+                } else if !prefix.is_empty() && !KNOWN_ROOTS.contains(&prefix[0].as_str()) {
+                    self.opaque_glob = true;
+                }
+            }
+            syn::UseTree::Group(g) => {
+                for t in &g.items {
+                    self.add_use(t, prefix);
+                }
+            }
+        }
+    }
+
+    pub fn add_item(&mut self, name: String) {
+        self.items.insert(name);
+    }
+
+    pub fn add_fn(&mut self, name: String, f: DefinedFn) {
+        self.fns.entry(name).or_default().push(f);
+    }
+
+    /// True when the snippet imports or defines `name`.
+    pub fn knows(&self, name: &str) -> bool {
+        self.map.contains_key(name) || self.items.contains(name) || self.fns.contains_key(name)
+    }
+
+    pub fn mentions(&self, ident: &str) -> bool {
+        self.idents.contains(ident)
+    }
+
+    /// Resolves a path as written (`["thread", "sleep"]`).
+    pub fn resolve<S: AsRef<str>>(&self, segs: &[S]) -> Resolved {
+        let segs: Vec<&str> = segs.iter().map(|s| s.as_ref()).collect();
+        let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let Some(&first) = segs.first() else {
+            return Resolved {
+                segs: Vec::new(),
+                how: How::Unresolved,
+            };
+        };
+        if matches!(first, "crate" | "self" | "super" | "Self") {
+            return Resolved {
+                segs: owned(&segs),
+                how: How::Local,
+            };
+        }
+        let free_fn = self
+            .fns
+            .get(first)
+            .is_some_and(|v| v.iter().any(|f| f.free));
+        if segs.len() == 1 && free_fn && !self.map.contains_key(first) {
+            return Resolved {
+                segs: owned(&segs),
+                how: How::Local,
+            };
+        }
+        if let Some(full) = self.map.get(first) {
+            let mut v = full.clone();
+            v.extend(segs[1..].iter().map(|s| s.to_string()));
+            return Resolved {
+                segs: v,
+                how: How::Use,
+            };
+        }
+        if self.items.contains(first) {
+            return Resolved {
+                segs: owned(&segs),
+                how: How::Local,
+            };
+        }
+        if segs.len() > 1 && KNOWN_ROOTS.contains(&first) {
+            return Resolved {
+                segs: owned(&segs),
+                how: How::Exact,
+            };
+        }
+        for g in &self.globs {
+            let module = g.join("::");
+            if let Some((_, names)) = GLOB_EXPORTS.iter().find(|(m, _)| *m == module) {
+                if names.contains(&first) {
+                    let mut v = g.clone();
+                    v.extend(segs.iter().map(|s| s.to_string()));
+                    return Resolved {
+                        segs: v,
+                        how: How::Use,
+                    };
+                }
+            }
+        }
+        Resolved {
+            segs: owned(&segs),
+            how: How::Unresolved,
+        }
+    }
+
+    pub fn resolve_path(&self, p: &syn::Path) -> Resolved {
+        let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+        self.resolve(&segs)
+    }
+
+    /// True when some fn the snippet defines has this name and is async,
+    /// and none of that name is sync (else the name is ambiguous).
+    pub fn async_fn(&self, name: &str, method: bool) -> bool {
+        match self.fns.get(name) {
+            Some(v) => {
+                v.iter().all(|f| f.is_async) && v.iter().any(|f| f.has_self == method || !method)
+            }
+            None => false,
+        }
+    }
+
+    /// Where a crate is used at all (a `use` line or a path).
+    pub fn uses_crate(&self, root: &str) -> bool {
+        self.idents.contains(root)
+            || self
+                .map
+                .values()
+                .any(|v| v.first().map(|s| s.as_str()) == Some(root))
+    }
+
+    /// The full paths of every `use` import.
+    pub fn imports(&self) -> impl Iterator<Item = &Vec<String>> {
+        self.map.values()
+    }
+}
+
+/// Collects the snippet-wide facts of `Names` from a tree.
+pub fn collect(names: &mut Names, file: &syn::File) {
+    use syn::visit::Visit;
+    struct V<'n> {
+        n: &'n mut Names,
+    }
+    impl<'ast> Visit<'ast> for V<'_> {
+        fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
+            self.n.add_use(&u.tree, &mut Vec::new());
+        }
+        fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+            if !f.sig.ident.to_string().starts_with("__rust_async_skill") {
+                // `#[tokio::main]` / `#[tokio::test]` turn an async fn into a sync one.
+                let runtime_attr = f.attrs.iter().any(|a| {
+                    a.path()
+                        .segments
+                        .last()
+                        .is_some_and(|s| s.ident == "main" || s.ident == "test")
+                        && a.path().segments.len() > 1
+                });
+                self.n.add_fn(
+                    f.sig.ident.to_string(),
+                    DefinedFn {
+                        is_async: f.sig.asyncness.is_some() && !runtime_attr,
+                        has_self: f.sig.receiver().is_some(),
+                        free: true,
+                    },
+                );
+                if offloads(&f.sig, &f.block) {
+                    self.n.offloaders.insert(f.sig.ident.to_string());
+                }
+            }
+            syn::visit::visit_item_fn(self, f);
+        }
+        fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+            if offloads(&f.sig, &f.block) {
+                self.n.offloaders.insert(f.sig.ident.to_string());
+            }
+            self.n.add_fn(
+                f.sig.ident.to_string(),
+                DefinedFn {
+                    is_async: f.sig.asyncness.is_some(),
+                    has_self: f.sig.receiver().is_some(),
+                    free: false,
+                },
+            );
+            syn::visit::visit_impl_item_fn(self, f);
+        }
+        fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
+            self.n.add_fn(
+                f.sig.ident.to_string(),
+                DefinedFn {
+                    is_async: f.sig.asyncness.is_some(),
+                    has_self: f.sig.receiver().is_some(),
+                    free: false,
+                },
+            );
+            syn::visit::visit_trait_item_fn(self, f);
+        }
+        fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
+            self.n.add_item(s.ident.to_string());
+            for f in &s.fields {
+                if let Some(id) = &f.ident {
+                    self.n
+                        .fields
+                        .entry(id.to_string())
+                        .or_default()
+                        .push(f.ty.clone());
+                }
+            }
+            syn::visit::visit_item_struct(self, s);
+        }
+        fn visit_item_enum(&mut self, e: &'ast syn::ItemEnum) {
+            self.n.add_item(e.ident.to_string());
+            syn::visit::visit_item_enum(self, e);
+        }
+        fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+            self.n.add_item(m.ident.to_string());
+            syn::visit::visit_item_mod(self, m);
+        }
+        fn visit_item_trait(&mut self, t: &'ast syn::ItemTrait) {
+            self.n.add_item(t.ident.to_string());
+            syn::visit::visit_item_trait(self, t);
+        }
+        fn visit_item_type(&mut self, t: &'ast syn::ItemType) {
+            self.n.add_item(t.ident.to_string());
+            self.n.aliases.insert(t.ident.to_string(), (*t.ty).clone());
+            syn::visit::visit_item_type(self, t);
+        }
+        fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
+            self.n.add_item(c.ident.to_string());
+            syn::visit::visit_item_const(self, c);
+        }
+        fn visit_item_static(&mut self, c: &'ast syn::ItemStatic) {
+            self.n.add_item(c.ident.to_string());
+            syn::visit::visit_item_static(self, c);
+        }
+        // Expressions cannot define names that matter here; skipping them keeps this pass cheap.
+        fn visit_expr(&mut self, e: &'ast syn::Expr) {
+            if let syn::Expr::Block(b) = e {
+                for s in &b.block.stmts {
+                    if let syn::Stmt::Item(i) = s {
+                        self.visit_item(i);
+                    }
+                }
+            }
+        }
+        fn visit_block(&mut self, b: &'ast syn::Block) {
+            for s in &b.stmts {
+                match s {
+                    syn::Stmt::Item(i) => self.visit_item(i),
+                    syn::Stmt::Expr(e, _) => self.visit_nested(e),
+                    syn::Stmt::Local(l) => {
+                        if let Some(init) = &l.init {
+                            self.visit_nested(&init.expr);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    impl V<'_> {
+        /// Items nested in blocks of expressions (a `use` inside an `async` block).
+        fn visit_nested(&mut self, e: &syn::Expr) {
+            let mut stack = vec![e];
+            while let Some(e) = stack.pop() {
+                match e {
+                    syn::Expr::Block(b) => self.visit_block(&b.block),
+                    syn::Expr::Async(b) => self.visit_block(&b.block),
+                    syn::Expr::Unsafe(b) => self.visit_block(&b.block),
+                    syn::Expr::Closure(c) => stack.push(&c.body),
+                    syn::Expr::Call(c) => stack.extend(c.args.iter()),
+                    syn::Expr::MethodCall(c) => {
+                        stack.push(&c.receiver);
+                        stack.extend(c.args.iter())
+                    }
+                    syn::Expr::Loop(l) => self.visit_block(&l.body),
+                    syn::Expr::While(l) => self.visit_block(&l.body),
+                    syn::Expr::ForLoop(l) => self.visit_block(&l.body),
+                    syn::Expr::If(i) => {
+                        self.visit_block(&i.then_branch);
+                        if let Some((_, e)) = &i.else_branch {
+                            stack.push(e);
+                        }
+                    }
+                    syn::Expr::Match(m) => stack.extend(m.arms.iter().map(|a| &*a.body)),
+                    _ => {}
+                }
+            }
+        }
+    }
+    V { n: names }.visit_file(file);
+}
+
+/// Does this fn take a closure and run it on a blocking thread?
+fn offloads(sig: &syn::Signature, body: &syn::Block) -> bool {
+    use quote::ToTokens;
+    let has_fn = |t: String| t.contains("Fn");
+    let takes_closure = sig.generics.params.iter().any(|p| {
+        matches!(p, syn::GenericParam::Type(t) if t.bounds.iter().any(|b| has_fn(b.to_token_stream().to_string())))
+    }) || sig
+        .inputs
+        .iter()
+        .any(|i| matches!(i, syn::FnArg::Typed(t) if has_fn(t.ty.to_token_stream().to_string())))
+        || sig
+            .generics
+            .where_clause
+            .as_ref()
+            .is_some_and(|w| has_fn(w.to_token_stream().to_string()));
+    if !takes_closure {
+        return false;
+    }
+    struct F {
+        found: bool,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for F {
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            if let syn::Expr::Path(p) = &*c.func {
+                let segs: Vec<String> = p
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
+                let last = segs.last().map(|s| s.as_str()).unwrap_or("");
+                let thread = last == "spawn" && segs.len() >= 2 && segs[segs.len() - 2] == "thread";
+                if matches!(last, "spawn_blocking" | "block_in_place" | "unblock") || thread {
+                    self.found = true;
+                }
+            }
+            syn::visit::visit_expr_call(self, c);
+        }
+        fn visit_expr_method_call(&mut self, c: &'ast syn::ExprMethodCall) {
+            if c.method == "spawn_blocking" {
+                self.found = true;
+            }
+            syn::visit::visit_expr_method_call(self, c);
+        }
+    }
+    let mut f = F { found: false };
+    syn::visit::Visit::visit_block(&mut f, body);
+    f.found
+}
+
+/// Every resolved type path inside a type, outermost first
+/// (`Arc<tokio::sync::Mutex<u8>>` -> `std::sync::Arc`?, `tokio::sync::Mutex`, `u8`).
+pub fn type_paths(names: &Names, ty: &syn::Type, out: &mut Vec<Resolved>) {
+    let mut stack = vec![ty];
+    let mut expanded = 0;
+    while let Some(t) = stack.pop() {
+        match t {
+            syn::Type::Path(p) => {
+                // A snippet type alias stands for its definition.
+                if p.path.segments.len() == 1 && expanded < 8 {
+                    if let Some(def) = names.aliases.get(&p.path.segments[0].ident.to_string()) {
+                        expanded += 1;
+                        stack.push(def);
+                        continue;
+                    }
+                }
+                out.push(names.resolve_path(&p.path));
+                // Generic arguments, left to right (pushed in reverse).
+                let mut inner = Vec::new();
+                for seg in &p.path.segments {
+                    if let syn::PathArguments::AngleBracketed(a) = &seg.arguments {
+                        for arg in &a.args {
+                            if let syn::GenericArgument::Type(t) = arg {
+                                inner.push(t);
+                            }
+                        }
+                    }
+                }
+                stack.extend(inner.into_iter().rev());
+            }
+            syn::Type::Reference(r) => stack.push(&r.elem),
+            syn::Type::Paren(p) => stack.push(&p.elem),
+            syn::Type::Group(g) => stack.push(&g.elem),
+            syn::Type::Ptr(p) => stack.push(&p.elem),
+            syn::Type::Slice(s) => stack.push(&s.elem),
+            syn::Type::Array(a) => stack.push(&a.elem),
+            syn::Type::Tuple(t) => stack.extend(t.elems.iter().rev()),
+            syn::Type::ImplTrait(i) => {
+                for b in &i.bounds {
+                    if let syn::TypeParamBound::Trait(tb) = b {
+                        out.push(names.resolve_path(&tb.path));
+                    }
+                }
+            }
+            syn::Type::TraitObject(i) => {
+                for b in &i.bounds {
+                    if let syn::TypeParamBound::Trait(tb) = b {
+                        out.push(names.resolve_path(&tb.path));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(src: &str) -> Names {
+        let mut n = Names::default();
+        collect(&mut n, &syn::parse_str(src).unwrap());
+        n
+    }
+
+    #[test]
+    fn resolves_use_lines() {
+        let n = names(
+            "use std::thread; use tokio::time::{sleep, Duration}; use std::sync::Mutex as M; use std::io::{self, Read};",
+        );
+        assert!(n.resolve(&["thread", "sleep"]).is("std::thread::sleep"));
+        assert!(n.resolve(&["sleep"]).is("tokio::time::sleep"));
+        assert!(n.resolve(&["M"]).is("std::sync::Mutex"));
+        assert!(n.resolve(&["io", "stdin"]).is("std::io::stdin"));
+        assert!(n.resolve(&["Mutex"]).unresolved());
+    }
+
+    #[test]
+    fn local_items_win() {
+        let n = names("fn sleep(ms: u64) {} async fn fetch() {}");
+        assert_eq!(n.resolve(&["sleep"]).how, How::Local);
+        assert!(n.async_fn("fetch", false));
+    }
+
+    #[test]
+    fn globs_of_known_modules() {
+        let n = names("use std::thread::*;");
+        assert!(n.resolve(&["sleep"]).is("std::thread::sleep"));
+    }
+}

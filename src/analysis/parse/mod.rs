@@ -1,0 +1,335 @@
+//! Turning pasted text into syntax trees, whatever was pasted.
+//!
+//! Strategies, in order: a whole file; associated items (wrapped in an
+//! `impl`); loose statements (wrapped in a synthetic `async fn`, so `.await`
+//! parses and the code counts as async context). When none parses, the text
+//! is cut into items and statements with the tolerant lexer: every part that
+//! parses is kept (broken parts are blanked out in place, which keeps byte
+//! offsets intact), and the broken parts are left to the token-level scan.
+//!
+//! Every tree remembers how its byte offsets map back to the user's text.
+
+mod recover;
+
+use super::lexer::{self, Tok};
+use std::ops::Range;
+
+/// Deeper input than this goes to the token scan only: syn's parser and our
+/// walker recurse, and the score bounds their depth (see `lexer::nesting_score`).
+pub const MAX_NESTING_SCORE: usize = 2_000;
+
+/// The synthetic function that holds loose statements.
+pub const WRAPPER_ASYNC: &str = "__rust_async_skill_snippet";
+pub const WRAPPER_SYNC: &str = "__rust_async_skill_sync_snippet";
+const WRAPPER_IMPL: &str = "__RustAsyncSkillSnippet";
+
+/// What a parsed tree stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnitKind {
+    /// Real items.
+    File,
+    /// Items wrapped in a synthetic `impl`.
+    Items,
+    /// Statements wrapped in a synthetic fn (async or not).
+    Statements { is_async: bool },
+}
+
+/// One parsed tree and the mapping of its offsets back to the user's text.
+pub struct Unit {
+    pub file: syn::File,
+    pub kind: UnitKind,
+    /// Bytes of wrapper text before the user's text in what syn parsed.
+    prefix: usize,
+    /// Where the parsed slice starts in the user's text.
+    base: usize,
+    /// Length of the user's slice.
+    len: usize,
+}
+
+impl Unit {
+    /// Maps a byte offset of the parsed text to the user's text.
+    pub fn map(&self, parsed: usize) -> usize {
+        parsed.saturating_sub(self.prefix).min(self.len) + self.base
+    }
+
+    pub fn map_range(&self, r: Range<usize>) -> Range<usize> {
+        let s = self.map(r.start);
+        let e = self.map(r.end).max(s);
+        s..e
+    }
+
+    pub fn span_range(&self, span: proc_macro2::Span) -> Range<usize> {
+        self.map_range(span.byte_range())
+    }
+
+    pub fn start_of(&self, span: proc_macro2::Span) -> usize {
+        self.map(span.byte_range().start)
+    }
+}
+
+/// Base context of a region scanned token by token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScanCtx {
+    Async,
+    Sync,
+}
+
+pub struct Snippet {
+    pub units: Vec<Unit>,
+    /// Regions that did not parse, for the token-level scan.
+    pub scan: Vec<(Range<usize>, ScanCtx)>,
+    pub mode: super::types::ParseMode,
+    pub errors: Vec<(String, Range<usize>)>,
+}
+
+/// Bytes to skip before parsing: a byte-order mark and a `#!` shebang line
+/// (but not an inner attribute `#![...]`).
+fn skip_prefix(text: &str) -> usize {
+    let mut skip = 0;
+    if text.starts_with('\u{feff}') {
+        skip = 3;
+    }
+    let rest = &text[skip..];
+    if rest.starts_with("#!") && !rest[2..].trim_start().starts_with('[') {
+        skip += rest.find('\n').unwrap_or(rest.len());
+    }
+    skip
+}
+
+pub(crate) struct Attempt {
+    pub unit: Option<Unit>,
+    pub error: Option<(String, Range<usize>)>,
+}
+
+/// Parses `slice` (found at `base` in the user's text) with one wrapper.
+pub(crate) fn parse_as(slice: &str, base: usize, kind: UnitKind) -> Attempt {
+    let (prefix, suffix) = match kind {
+        UnitKind::File => ("", ""),
+        UnitKind::Items => ("impl __RustAsyncSkillSnippet {\n", "\n}"),
+        UnitKind::Statements { is_async: true } => {
+            ("async fn __rust_async_skill_snippet() {\n", "\n}")
+        }
+        UnitKind::Statements { is_async: false } => {
+            ("fn __rust_async_skill_sync_snippet() {\n", "\n}")
+        }
+    };
+    debug_assert!(
+        prefix.is_empty()
+            || prefix.contains(WRAPPER_IMPL)
+            || prefix.contains(WRAPPER_ASYNC)
+            || prefix.contains(WRAPPER_SYNC)
+    );
+    let skip = if kind == UnitKind::File {
+        skip_prefix(slice)
+    } else {
+        0
+    };
+    let body = &slice[skip..];
+    let owned;
+    let text: &str = if prefix.is_empty() {
+        body
+    } else {
+        owned = format!("{prefix}{body}{suffix}");
+        &owned
+    };
+    let unit_for = |file| Unit {
+        file,
+        kind,
+        prefix: prefix.len(),
+        base: base + skip,
+        len: body.len(),
+    };
+    match syn::parse_str::<syn::File>(text) {
+        Ok(file) => Attempt {
+            unit: Some(unit_for(file)),
+            error: None,
+        },
+        Err(e) => {
+            let r = e.span().byte_range();
+            let map = |o: usize| o.saturating_sub(prefix.len()).min(body.len()) + base + skip;
+            Attempt {
+                unit: None,
+                error: Some((e.to_string(), map(r.start)..map(r.end))),
+            }
+        }
+    }
+}
+
+/// Parses the user's code by the first strategy that works.
+pub fn parse(text: &str) -> Snippet {
+    use super::types::ParseMode;
+    let toks = lexer::lex(text);
+    let (_, score) = lexer::nesting_score(&toks);
+    if score > MAX_NESTING_SCORE {
+        let ctx = if looks_like_items(text, &toks) {
+            ScanCtx::Sync
+        } else {
+            ScanCtx::Async
+        };
+        return Snippet {
+            units: Vec::new(),
+            scan: vec![(0..text.len(), ctx)],
+            mode: ParseMode::Tokens,
+            errors: vec![(
+                format!(
+                    "the code nests too deeply to parse safely (nesting score {score}, limit {MAX_NESTING_SCORE}); only token-level checks ran"
+                ),
+                0..0,
+            )],
+        };
+    }
+    if text.trim().is_empty() {
+        return Snippet {
+            units: Vec::new(),
+            scan: Vec::new(),
+            mode: ParseMode::File,
+            errors: Vec::new(),
+        };
+    }
+    let items_first = looks_like_items(text, &toks);
+    let order: &[UnitKind] = if items_first {
+        &[
+            UnitKind::File,
+            UnitKind::Items,
+            UnitKind::Statements { is_async: true },
+        ]
+    } else {
+        &[
+            UnitKind::Statements { is_async: true },
+            UnitKind::File,
+            UnitKind::Items,
+        ]
+    };
+    let mut errors: Vec<(UnitKind, String, Range<usize>)> = Vec::new();
+    for &kind in order {
+        let a = parse_as(text, 0, kind);
+        if let Some(unit) = a.unit {
+            let mode = match kind {
+                UnitKind::File => ParseMode::File,
+                UnitKind::Items => ParseMode::Items,
+                UnitKind::Statements { .. } if is_single_expression(&unit.file) => {
+                    ParseMode::Expression
+                }
+                UnitKind::Statements { .. } => ParseMode::Statements,
+            };
+            return Snippet {
+                units: vec![unit],
+                scan: Vec::new(),
+                mode,
+                errors: Vec::new(),
+            };
+        }
+        if let Some((m, r)) = a.error {
+            errors.push((kind, m, r));
+        }
+    }
+    // The most telling error: the one that got furthest into the text.
+    let best = errors
+        .into_iter()
+        .max_by_key(|(k, _, r)| (r.start, matches!(k, UnitKind::File) as u8))
+        .map(|(_, m, r)| (m, r));
+    let mut snippet = recover::recover(text, &toks, items_first);
+    snippet.errors.extend(best);
+    snippet.errors.sort_by_key(|(_, r)| r.start);
+    snippet.errors.dedup_by(|a, b| a.1 == b.1);
+    snippet
+}
+
+/// True when the first significant token starts an item (`fn`, `use`,
+/// `impl`, an attribute...): then a file parse is tried first.
+fn looks_like_items(text: &str, toks: &[Tok]) -> bool {
+    let mut i = 0;
+    // Skip attributes `#[..]` / `#![..]`.
+    while i < toks.len() && toks[i].is_punct(b'#') {
+        let mut j = i + 1;
+        if j < toks.len() && toks[j].is_punct(b'!') {
+            j += 1;
+        }
+        if j < toks.len() && toks[j].kind == lexer::TokKind::Open(b'[') {
+            let mut depth = 0;
+            while j < toks.len() {
+                match toks[j].kind {
+                    lexer::TokKind::Open(_) => depth += 1,
+                    lexer::TokKind::Close(_) => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            i = j + 1;
+        } else {
+            break;
+        }
+    }
+    let Some(t) = toks.get(i) else { return true };
+    if t.kind != lexer::TokKind::Ident {
+        return false;
+    }
+    let word = t.text(text);
+    let next = toks.get(i + 1).map(|t| t.text(text)).unwrap_or("");
+    match word {
+        "fn" | "use" | "impl" | "struct" | "enum" | "trait" | "mod" | "pub" | "extern" | "type"
+        | "static" | "const" | "union" | "macro_rules" => true,
+        "async" => next == "fn" || next == "unsafe",
+        "unsafe" => next == "fn" || next == "impl" || next == "trait",
+        _ => false,
+    }
+}
+
+/// A statements wrapper whose body is one expression with no semicolon.
+fn is_single_expression(file: &syn::File) -> bool {
+    match file.items.first() {
+        Some(syn::Item::Fn(f)) => {
+            f.block.stmts.len() == 1 && matches!(f.block.stmts[0], syn::Stmt::Expr(_, None))
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::types::ParseMode;
+
+    #[test]
+    fn strategies() {
+        assert_eq!(parse("fn main() {}").mode, ParseMode::File);
+        assert_eq!(
+            parse("let x = 1;\nfoo().await;").mode,
+            ParseMode::Statements
+        );
+        assert_eq!(parse("foo().await").mode, ParseMode::Expression);
+        assert_eq!(parse("").mode, ParseMode::File);
+        assert_eq!(
+            parse("async fn f() { let x = ...; }").mode,
+            ParseMode::Tokens
+        );
+    }
+
+    #[test]
+    fn offsets_map_back_through_wrappers() {
+        let text = "let a = 1;\nfoo().await;";
+        let s = parse(text);
+        let u = &s.units[0];
+        let syn::Item::Fn(f) = &u.file.items[0] else {
+            panic!()
+        };
+        let syn::Stmt::Expr(syn::Expr::Await(a), _) = &f.block.stmts[1] else {
+            panic!()
+        };
+        let r = u.span_range(a.await_token.span);
+        assert_eq!(&text[r], "await");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_crashed() {
+        let deep = "(".repeat(20_000) + &")".repeat(20_000);
+        let s = parse(&deep);
+        assert_eq!(s.mode, ParseMode::Tokens);
+        assert!(s.units.is_empty());
+    }
+}

@@ -1,0 +1,56 @@
+//! block-on-in-async: `block_on` / creating a runtime inside async code.
+
+use super::common::{Draft, where_};
+use super::{RuleDoc, Sink};
+use crate::analysis::model::{Callee, Model, Root};
+use crate::analysis::types::Severity;
+
+pub(super) const DOC: RuleDoc = RuleDoc {
+    id: "block-on-in-async",
+    severity: Severity::Error,
+    concept: "runtime-setup",
+    fix: true,
+    title: "`block_on` or a new runtime inside async code",
+    what_it_does: "Finds `futures::executor::block_on`, `Runtime::block_on`, `Handle::block_on` (any `.block_on(..)`), and `Runtime::new()` / `runtime::Builder::...build()` in async context.",
+    why_bad: "tokio panics with \"Cannot start a runtime from within a runtime. This happens because a function (like `block_on`) attempted to block the current thread while the thread is being used to drive asynchronous tasks.\" `futures::executor::block_on` does not panic but blocks the worker, and hangs forever when the awaited work needs this same thread. Dropping a runtime created in async code panics too.",
+    known_problems: "Inside `spawn_blocking` or `std::thread::spawn` closures these calls are a legitimate bridge and are not reported. A sync helper called from async code is not followed.",
+    example: "async fn handler() -> Data {\n    let rt = tokio::runtime::Runtime::new().unwrap();\n    rt.block_on(fetch_data())\n}",
+    use_instead: "async fn handler() -> Data {\n    fetch_data().await\n}",
+};
+
+pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
+    for c in &m.calls {
+        let Some(sev) = out.severity_in(c.ctx) else {
+            continue;
+        };
+        let w = where_(m, c);
+        let (msg, help) = match &c.callee {
+            Callee::Path(p) if p.last() == "block_on" => (
+                format!("`{}` {w} blocks the worker thread on a future: it panics under tokio (\"Cannot start a runtime from within a runtime\") or hangs", p.text()),
+                "`.await` the future instead".to_string(),
+            ),
+            Callee::Method(n) if n == "block_on" => (
+                format!("`.block_on(..)` {w} panics: \"Cannot start a runtime from within a runtime\""),
+                "`.await` the future instead".to_string(),
+            ),
+            Callee::Path(p) if p.last() == "new" && p.segs.len() >= 2 && p.segs[p.segs.len() - 2] == "Runtime" && (p.root() == "tokio" || p.unresolved()) => (
+                format!("creating a tokio `Runtime` {w}: blocking on it panics, and so does dropping it here"),
+                "use the current runtime: `.await`, `tokio::spawn`, or `tokio::runtime::Handle::current()`".to_string(),
+            ),
+            Callee::Method(n) if n == "build" => {
+                let Some(r) = &c.receiver else { continue };
+                let Root::Call { path, .. } = &r.root else { continue };
+                let builder = path.segs.iter().any(|s| s == "Builder") && matches!(path.last(), "new_current_thread" | "new_multi_thread" | "new_multi_thread_alt");
+                if !builder || !(path.root() == "tokio" || path.unresolved() || path.segs.iter().any(|s| s == "runtime")) {
+                    continue;
+                }
+                (
+                    format!("building a tokio runtime {w}: blocking on it panics, and so does dropping it here"),
+                    "use the current runtime: `.await`, `tokio::spawn`, or `tokio::runtime::Handle::current()`".to_string(),
+                )
+            }
+            _ => continue,
+        };
+        out.emit(Draft::new(c.range.clone(), sev, msg, help));
+    }
+}

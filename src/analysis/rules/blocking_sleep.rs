@@ -1,0 +1,69 @@
+//! blocking-sleep: `std::thread::sleep` in async context.
+
+use super::common::{Draft, async_sleep, where_};
+use super::{RuleDoc, Sink};
+use crate::analysis::model::{Callee, Model, Use, apis};
+use crate::analysis::types::Severity;
+
+pub(super) const DOC: RuleDoc = RuleDoc {
+    id: "blocking-sleep",
+    severity: Severity::Error,
+    concept: "blocking",
+    fix: true,
+    title: "`std::thread::sleep` in async code",
+    what_it_does: "Finds `std::thread::sleep` (also `thread::sleep`, or a bare `sleep` that the snippet's `use` lines resolve to std) inside an async fn, an async block or closure, or a `poll` body. Closures passed to `spawn_blocking`, `block_in_place`, `std::thread::spawn` and rayon are not async context; a closure passed to an unknown function is reported one severity lower.",
+    why_bad: "An async task only gives its worker thread back at an `.await`. `std::thread::sleep` parks the whole worker: every other task on it stops, timers fire late, and on a current-thread runtime (or `#[tokio::test]`) the whole program freezes for the duration. Nothing fails, so the bug shows up as latency.",
+    known_problems: "A bare `sleep(..)` with no `use` line is assumed to be `std::thread::sleep` unless the snippet uses tokio and the call looks like a discarded future (then `future-not-awaited` reports it). A sync helper that sleeps is not followed into its callers.",
+    example: "async fn poll_status(client: &Client) {\n    loop {\n        client.check().await;\n        std::thread::sleep(Duration::from_secs(5));\n    }\n}",
+    use_instead: "async fn poll_status(client: &Client) {\n    loop {\n        client.check().await;\n        tokio::time::sleep(Duration::from_secs(5)).await;\n    }\n}",
+};
+
+pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
+    for c in &m.calls {
+        let Some(sev) = out.severity_in(c.ctx) else {
+            continue;
+        };
+        let Callee::Path(p) = &c.callee else { continue };
+        if c.awaited() {
+            continue;
+        }
+        let assumption = if apis::is_std_sleep(p) {
+            None
+        } else if p.unresolved()
+            && p.segs.len() == 2
+            && p.segs[0] == "thread"
+            && p.segs[1] == "sleep"
+        {
+            Some("assumed `thread` is `std::thread` (no `use` line imports it)".to_string())
+        } else if p.unresolved()
+            && p.segs.len() == 1
+            && p.segs[0] == "sleep"
+            && bare_sleep_is_std(m, c)
+        {
+            Some("assumed `sleep` is `std::thread::sleep` (no `use` line imports it)".to_string())
+        } else {
+            continue;
+        };
+        let help = format!(
+            "use `{}`, or move the blocking work into a blocking thread",
+            async_sleep(m.runtime)
+        );
+        let msg = format!(
+            "`std::thread::sleep` blocks the runtime worker thread {}: every task on it stalls",
+            where_(m, c)
+        );
+        out.emit(Draft::new(c.range.clone(), sev, msg, help).assume(assumption));
+    }
+}
+
+/// A bare unresolved `sleep(d)`: std's only when it is not a future in the
+/// making (bound, passed on, in a `select!`) and the code is not tokio code
+/// discarding a tokio sleep.
+fn bare_sleep_is_std(m: &Model<'_>, c: &crate::analysis::model::Call<'_>) -> bool {
+    match c.parent {
+        Use::Discard => {}
+        _ => return false,
+    }
+    let tokio_time = m.names.mentions("tokio") && !m.names.mentions("thread");
+    !tokio_time
+}

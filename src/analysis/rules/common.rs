@@ -1,0 +1,237 @@
+//! What rules share: the sink that turns drafts into findings, severity in
+//! "maybe async" closures, how to name a context, runtime-specific advice.
+
+use super::RuleDoc;
+use crate::analysis::fix::Fix;
+use crate::analysis::model::{BodyKind, Call, ClosureRole, Ctx, Local, Model, Root};
+use crate::analysis::options::Runtime;
+use crate::analysis::source::LineIndex;
+use crate::analysis::types::{Finding, Severity};
+use std::ops::Range;
+
+/// A finding before it gets its rule's metadata and its line/column span.
+pub(crate) struct Draft {
+    pub range: Range<usize>,
+    pub severity: Severity,
+    pub message: String,
+    pub help: String,
+    pub assumption: Option<String>,
+    /// Overrides the rule's `fix` flag (e.g. no tokio twin for `ureq`).
+    pub fix_available: Option<bool>,
+    pub fix: Option<Fix>,
+}
+
+impl Draft {
+    pub fn new(
+        range: Range<usize>,
+        severity: Severity,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Draft {
+        Draft {
+            range,
+            severity,
+            message: message.into(),
+            help: help.into(),
+            assumption: None,
+            fix_available: None,
+            fix: None,
+        }
+    }
+
+    pub fn assume(mut self, a: Option<String>) -> Draft {
+        self.assumption = a;
+        self
+    }
+
+    pub fn fixable(mut self, yes: bool) -> Draft {
+        self.fix_available = Some(yes);
+        self
+    }
+}
+
+pub struct Sink<'i> {
+    doc: &'static RuleDoc,
+    index: &'i LineIndex<'i>,
+    out: Vec<Finding>,
+}
+
+impl<'i> Sink<'i> {
+    pub fn new(doc: &'static RuleDoc, index: &'i LineIndex<'i>) -> Self {
+        Sink {
+            doc,
+            index,
+            out: Vec::new(),
+        }
+    }
+
+    pub(crate) fn emit(&mut self, d: Draft) {
+        // One finding per rule and place.
+        if self.out.iter().any(|f| f.range == d.range) {
+            return;
+        }
+        self.out.push(Finding {
+            rule: self.doc.id.to_string(),
+            severity: d.severity,
+            message: d.message,
+            help: d.help,
+            concept: self.doc.concept.to_string(),
+            span: self.index.span(&d.range),
+            fix_available: d.fix_available.unwrap_or(self.doc.fix),
+            doc_uri: self.doc.uri(),
+            assumption: d.assumption,
+            range: d.range,
+            fix: d.fix,
+        });
+    }
+
+    pub fn into_findings(self) -> Vec<Finding> {
+        self.out
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.doc.severity
+    }
+
+    /// The rule's severity in this context, or `None` when the rule does not apply there.
+    pub fn severity_in(&self, ctx: Ctx) -> Option<Severity> {
+        match ctx {
+            Ctx::Async => Some(self.doc.severity),
+            Ctx::MaybeAsync => Some(self.doc.severity.lower()),
+            _ => None,
+        }
+    }
+}
+
+/// "inside an async fn", "inside an async block"...
+pub fn where_(m: &Model<'_>, call: &Call<'_>) -> &'static str {
+    let Some(b) = call.body else {
+        return "in async code";
+    };
+    let mut cur = Some(b);
+    let mut in_closure = false;
+    while let Some(id) = cur {
+        match m.bodies[id].kind {
+            BodyKind::AsyncFn => {
+                return if in_closure {
+                    "in a closure inside an async fn"
+                } else {
+                    "inside an async fn"
+                };
+            }
+            BodyKind::AsyncBlock => {
+                return if in_closure {
+                    "in a closure inside an async block"
+                } else {
+                    "inside an async block"
+                };
+            }
+            BodyKind::AsyncClosure => return "inside an async closure",
+            BodyKind::PollFn => return "inside a `poll` fn",
+            BodyKind::Closure(ClosureRole::Maybe) => {
+                return "in a closure that may run on the async task (passed to an unknown function)";
+            }
+            BodyKind::Closure(_) => in_closure = true,
+            _ => return "in async code",
+        }
+        cur = m.bodies[id].parent;
+    }
+    "in async code"
+}
+
+/// The local at the root of a receiver chain.
+pub fn root_local<'m>(m: &'m Model<'_>, call: &Call<'_>) -> Option<&'m Local> {
+    match &call.receiver.as_ref()?.root {
+        Root::Local(id) => m.locals.get(*id),
+        _ => None,
+    }
+}
+
+/// The async sleep of the runtime in use.
+pub fn async_sleep(rt: Runtime) -> &'static str {
+    match rt {
+        Runtime::Tokio => "tokio::time::sleep(d).await",
+        Runtime::AsyncStd => "async_std::task::sleep(d).await",
+        Runtime::Smol => "smol::Timer::after(d).await",
+        Runtime::Any => "your runtime's async sleep (e.g. `tokio::time::sleep(d).await`)",
+    }
+}
+
+/// How to move blocking work off the async workers in this runtime.
+pub fn offload(rt: Runtime) -> &'static str {
+    match rt {
+        Runtime::Tokio | Runtime::Any => "`tokio::task::spawn_blocking`",
+        Runtime::AsyncStd => "`async_std::task::spawn_blocking`",
+        Runtime::Smol => "`smol::unblock`",
+    }
+}
+
+/// Is the call's value used as a `Result` (`.unwrap()`, `?`, `Ok(..)` pattern)?
+pub fn used_as_result(call: &Call<'_>) -> bool {
+    use crate::analysis::model::Use;
+    match &call.parent {
+        Use::Try | Use::ScrutineeResult => true,
+        Use::Receiver(m) => matches!(
+            m.as_str(),
+            "unwrap"
+                | "expect"
+                | "ok"
+                | "is_ok"
+                | "is_err"
+                | "map_err"
+                | "unwrap_or"
+                | "unwrap_or_else"
+                | "unwrap_or_default"
+                | "err"
+        ),
+        _ => false,
+    }
+}
+
+/// The values alive at some `.await`, each once, with the first such await.
+pub fn held_values<'m>(
+    m: &'m Model<'_>,
+    keep: impl Fn(&crate::analysis::model::Live, &crate::analysis::model::Hold) -> bool,
+) -> Vec<(
+    &'m crate::analysis::model::Live,
+    &'m crate::analysis::model::Hold,
+)> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for h in &m.holds {
+        let live = &m.lives[h.live];
+        if keep(live, h) && seen.insert(h.live) {
+            out.push((live, h));
+        }
+    }
+    out
+}
+
+/// Why the value is alive at the await, in words.
+pub fn via_words(v: &crate::analysis::model::Via) -> String {
+    use crate::analysis::model::Via;
+    match v {
+        Via::Binding(n) if !n.is_empty() => format!("bound to `{n}`"),
+        Via::Binding(_) => "bound by this `let`".to_string(),
+        Via::Temporary => "a temporary that lives to the end of the statement".to_string(),
+        Via::Scrutinee => {
+            "a temporary of the `match`/`if let`/`while let` scrutinee, alive through its arms"
+                .to_string()
+        }
+        Via::Iterator => {
+            "a temporary of the `for` loop's iterator expression, alive for the whole loop"
+                .to_string()
+        }
+        Via::Extended(n) => format!("a temporary whose lifetime `let {n} = &..` extends"),
+        Via::Param(n) => format!("the parameter `{n}`"),
+    }
+}
+
+/// "line 12" for an await position.
+pub fn line_of(m: &Model<'_>, offset: usize) -> usize {
+    m.text[..offset.min(m.text.len())]
+        .bytes()
+        .filter(|b| *b == b'\n')
+        .count()
+        + 1
+}

@@ -1,0 +1,93 @@
+//! cpu-heavy-in-async: long CPU work or a busy-wait with no `.await`.
+
+use super::common::{Draft, offload};
+use super::{RuleDoc, Sink};
+use crate::analysis::model::{Callee, LoopKind, Model, apis};
+use crate::analysis::types::Severity;
+
+pub(super) const DOC: RuleDoc = RuleDoc {
+    id: "cpu-heavy-in-async",
+    severity: Severity::Info,
+    concept: "cooperative-scheduling",
+    fix: false,
+    title: "CPU-heavy loop or busy-wait in async code",
+    what_it_does: "Finds, in async context, a loop with no `.await` that does obviously heavy work: nested counting loops, a range of 100,000 or more, hashing or compression calls; a busy-wait spinning on an atomic; and password-hashing calls (`bcrypt`, `argon2`, `scrypt`, `pbkdf2`) that are slow by design.",
+    why_bad: "A task yields only at `.await`. A long computation holds the worker thread: other tasks, timers and I/O on it wait (rule of thumb: no more than 10-100 µs between awaits). A spin on an atomic can wait forever on a current-thread runtime, since the task that would set the flag cannot run.",
+    known_problems: "Loop bounds that are not literals are not evaluated; a short nested loop over a small grid is reported as a hint (this rule is info).",
+    example: "async fn checksum(data: &[u8]) -> u64 {\n    let mut h = 0u64;\n    for round in 0..1_000_000 {\n        h = h.wrapping_mul(31).wrapping_add(data[round % data.len()] as u64);\n    }\n    h\n}",
+    use_instead: "async fn checksum(data: Vec<u8>) -> u64 {\n    tokio::task::spawn_blocking(move || {\n        let mut h = 0u64;\n        for round in 0..1_000_000 {\n            h = h.wrapping_mul(31).wrapping_add(data[round % data.len()] as u64);\n        }\n        h\n    })\n    .await\n    .unwrap()\n}",
+};
+
+pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
+    let mut flagged: Vec<std::ops::Range<usize>> = Vec::new();
+    for l in &m.loops {
+        if !l.ctx.is_asyncish() || l.has_await {
+            continue;
+        }
+        // Hand-written `poll` bodies loop over bounded work by design.
+        if m.bodies
+            .get(l.body)
+            .is_some_and(|b| b.kind == crate::analysis::model::BodyKind::PollFn)
+        {
+            continue;
+        }
+        let reason = if l.nested_counting {
+            "nested loops".to_string()
+        } else if l.kind == LoopKind::For && l.range_bound.is_some_and(|b| b >= 100_000) {
+            format!("a loop over {} iterations", l.range_bound.unwrap_or(0))
+        } else if let Some((name, _)) = l.heavy_calls.first() {
+            format!("`{name}` in a loop")
+        } else if l.kind != LoopKind::For && l.atomic_loads > 0 && l.other_calls == 0 {
+            "a busy-wait on an atomic".to_string()
+        } else {
+            continue;
+        };
+        if flagged
+            .iter()
+            .any(|r| r.start <= l.range.start && l.range.start < r.end)
+        {
+            continue;
+        }
+        let body_end = m
+            .bodies
+            .get(l.body)
+            .map(|b| b.range.end)
+            .unwrap_or(l.range.end);
+        flagged.push(l.range.start..body_end.max(l.range.end));
+        let msg = format!(
+            "{reason} with no `.await` in async code: the worker thread is held and other tasks cannot run meanwhile"
+        );
+        let help = if reason.starts_with("a busy-wait") {
+            "wait with `tokio::sync::Notify` (or a channel) instead of spinning; at least `tokio::task::yield_now().await` in the loop".to_string()
+        } else {
+            format!(
+                "move the computation to {} (or rayon), or `tokio::task::yield_now().await` now and then",
+                offload(m.runtime)
+            )
+        };
+        out.emit(Draft::new(l.range.clone(), Severity::Info, msg, help));
+    }
+    for c in &m.calls {
+        if !c.ctx.is_asyncish() {
+            continue;
+        }
+        let (path, method) = match &c.callee {
+            Callee::Path(p) => (p.text(), None),
+            Callee::Method(n) => (String::new(), Some(n.as_str())),
+            Callee::Other => continue,
+        };
+        if !apis::slow_kdf(&path, method) {
+            continue;
+        }
+        let what = method.map(|m| format!(".{m}(..)")).unwrap_or(path);
+        let msg = format!(
+            "`{what}` is slow by design (password hashing takes tens to hundreds of milliseconds) and runs on the worker thread"
+        );
+        out.emit(Draft::new(
+            c.range.clone(),
+            Severity::Info,
+            msg,
+            format!("run it in {}", offload(m.runtime)),
+        ));
+    }
+}

@@ -1,0 +1,196 @@
+//! future-not-awaited: a future created and dropped.
+
+use super::common::Draft;
+use super::{RuleDoc, Sink};
+use crate::analysis::model::{Call, Callee, How, Model, Root, Use, apis};
+use crate::analysis::types::Severity;
+
+pub(super) const DOC: RuleDoc = RuleDoc {
+    id: "future-not-awaited",
+    severity: Severity::Warning,
+    concept: "async-desugaring",
+    fix: true,
+    title: "Future created and never awaited",
+    what_it_does: "Finds an expression statement `f(..);` or `let _ = f(..);` where `f` is an `async fn` defined in the snippet or a known future-returning API (`tokio::time::sleep`, `tokio::fs::*`, tokio `mpsc::Sender::send`, ...), and `async { .. };` blocks. Never fires on `tokio::spawn`, `spawn_blocking` or `JoinSet::spawn` results (their task runs anyway), nor on futures bound to a name for a later `join!` / `select!`.",
+    why_bad: "Futures are lazy: calling an async fn only builds a state machine, and dropping it runs nothing. The send is never sent, the sleep never sleeps, the file is never written, with no error. rustc warns for the statement form (`unused_must_use`) but not for `let _ =`.",
+    known_problems: "A method is matched to the snippet's async fns by name, so it is checked only when the name is not also a sync fn in the snippet (or the receiver is `self`). A bare `sleep(d);` with no `use` line is taken for tokio's when the snippet uses tokio.",
+    example: "async fn shutdown(tx: tokio::sync::mpsc::Sender<Msg>) {\n    tx.send(Msg::Stop);\n    cleanup();\n}\n\nasync fn cleanup() { /* ... */ }",
+    use_instead: "async fn shutdown(tx: tokio::sync::mpsc::Sender<Msg>) {\n    tx.send(Msg::Stop).await.ok();\n    cleanup().await;\n}\n\nasync fn cleanup() { /* ... */ }",
+};
+
+/// Common method names: only matched to snippet async fns through `self`.
+const COMMON: &[&str] = &[
+    "send", "recv", "read", "write", "flush", "close", "next", "lock", "run", "get", "set",
+    "insert", "remove", "push", "pop", "clear", "start", "stop", "new", "call", "connect", "open",
+    "load", "save", "update", "handle",
+];
+
+fn future_call(m: &Model<'_>, c: &Call<'_>) -> Option<(String, Option<String>)> {
+    match &c.callee {
+        Callee::Path(p) => {
+            let last = p.last();
+            if matches!(last, "spawn" | "spawn_blocking" | "spawn_local") {
+                return None;
+            }
+            let local_fn =
+                (p.how == How::Local && p.segs.len() == 1 && m.names.async_fn(last, false))
+                    || (p.segs.first().is_some_and(|s| {
+                        s == "Self" || s == "self" || s == "crate" || s == "super"
+                    }) && m.names.async_fn(last, false));
+            if local_fn {
+                return Some((format!("{last}(..)"), None));
+            }
+            if apis::returns_future(p) {
+                return Some((format!("{}(..)", p.text()), None));
+            }
+            if p.unresolved()
+                && p.segs.len() == 1
+                && last == "sleep"
+                && m.names.mentions("tokio")
+                && !m.names.mentions("thread")
+            {
+                return Some((
+                    "sleep(..)".to_string(),
+                    Some(
+                        "assumed `sleep` is `tokio::time::sleep` (no `use` line imports it)"
+                            .to_string(),
+                    ),
+                ));
+            }
+            None
+        }
+        Callee::Method(name) => {
+            let recv = c.receiver.as_ref()?;
+            if name == "send" && c.nargs() == 1 && tokio_sender(m, recv) {
+                return Some((".send(..)".to_string(), None));
+            }
+            if name == "send" && c.nargs() == 0 && reqwest_request(m, recv) {
+                return Some((".send()".to_string(), None));
+            }
+            if m.names.async_fn(name, true)
+                && (matches!(recv.root, Root::SelfValue) && recv.links.is_empty()
+                    || !COMMON.contains(&name.as_str()))
+            {
+                return Some((format!(".{name}(..)"), None));
+            }
+            None
+        }
+        Callee::Other => None,
+    }
+}
+
+/// A request built on the async `reqwest::Client` (its `send()` is async).
+fn reqwest_request(m: &Model<'_>, recv: &crate::analysis::model::Chain) -> bool {
+    let builds = recv.methods().any(|x| {
+        matches!(
+            x,
+            "get" | "post" | "put" | "patch" | "delete" | "head" | "request"
+        )
+    });
+    if !builds {
+        return false;
+    }
+    let async_client = |p: &crate::analysis::model::Resolved| {
+        p.starts_with("reqwest")
+            && !p.starts_with("reqwest::blocking")
+            && p.segs.iter().any(|s| s == "Client" || s == "ClientBuilder")
+    };
+    match &recv.root {
+        Root::Call { path, .. } => async_client(path),
+        Root::Local(id) => {
+            let l = &m.locals[*id];
+            l.ty.iter().any(|t| async_client(t))
+                || l.init.as_ref().is_some_and(
+                    |i| matches!(&i.root, Root::Call { path, .. } if async_client(path)),
+                )
+        }
+        _ => recv.last_field().is_some_and(|f| {
+            m.names.fields.get(f).is_some_and(|types| {
+                !types.is_empty()
+                    && types.iter().all(|t| {
+                        let mut v = Vec::new();
+                        crate::analysis::model::names::type_paths(&m.names, t, &mut v);
+                        v.first().is_some_and(|p| async_client(p))
+                    })
+            })
+        }),
+    }
+}
+
+/// A tokio bounded `mpsc::Sender` (its `send` is async).
+fn tokio_sender(m: &Model<'_>, recv: &crate::analysis::model::Chain) -> bool {
+    let local = match &recv.root {
+        Root::Local(id) if recv.links.is_empty() => &m.locals[*id],
+        _ => {
+            if let Some(f) = recv.last_field() {
+                if let Some(types) = m.names.fields.get(f) {
+                    // Every struct field of that name must be a tokio bounded `Sender`.
+                    return !types.is_empty()
+                        && types.iter().all(|t| {
+                            let mut v = Vec::new();
+                            crate::analysis::model::names::type_paths(&m.names, t, &mut v);
+                            v.iter()
+                                .any(|p| p.starts_with("tokio::sync::mpsc") && p.last() == "Sender")
+                        });
+                }
+            }
+            return false;
+        }
+    };
+    if local
+        .ty
+        .iter()
+        .any(|p| p.starts_with("tokio::sync::mpsc") && p.last() == "Sender")
+    {
+        return true;
+    }
+    let Some(init) = &local.init else {
+        return false;
+    };
+    match &init.root {
+        Root::Call { path, nargs } => {
+            local.tuple_index == Some(0) && apis::channel_kind(path, *nargs) == Some(apis::ChannelKind::TokioBounded)
+        }
+        // `let tx2 = tx.clone();` (but not `let permit = tx.reserve().await?`).
+        Root::Local(id) if init.links.iter().all(|l| matches!(l, crate::analysis::model::Link::Method { name, .. } if name == "clone")) => {
+            m.locals[*id].tuple_index == Some(0)
+                && m.locals[*id].init.as_ref().is_some_and(|i| matches!(&i.root, Root::Call { path, nargs } if apis::channel_kind(path, *nargs) == Some(apis::ChannelKind::TokioBounded)))
+        }
+        _ => false,
+    }
+}
+
+pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
+    for c in &m.calls {
+        let dropped = match c.parent {
+            Use::Discard => "is dropped at the end of the statement",
+            Use::LetUnderscore => "is dropped at once by `let _ =`",
+            _ => continue,
+        };
+        if matches!(c.ctx, crate::analysis::model::Ctx::Exempt(_)) && c.expr.is_none() {
+            continue;
+        }
+        let Some((what, assumption)) = future_call(m, c) else {
+            continue;
+        };
+        let msg = format!(
+            "the future returned by `{what}` {dropped} without being awaited: it never runs"
+        );
+        let help = if c.ctx.is_asyncish() {
+            "add `.await` (or keep the future and `.await` / `join!` it later)".to_string()
+        } else {
+            "futures do nothing until polled: `.await` it in async code, or hand it to `tokio::spawn` / `block_on`".to_string()
+        };
+        out.emit(Draft::new(c.range.clone(), Severity::Warning, msg, help).assume(assumption));
+    }
+    for r in &m.discarded_blocks {
+        let msg =
+            "this `async` block is created and dropped without being awaited: its body never runs";
+        out.emit(Draft::new(
+            r.clone(),
+            Severity::Warning,
+            msg,
+            "`.await` it, or `tokio::spawn` it to run it concurrently",
+        ));
+    }
+}
