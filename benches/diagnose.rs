@@ -77,8 +77,12 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("diagnose");
     let small = source(200);
     let big = source(5_000);
-    group.bench_function("snippet_200_lines", |b| b.iter(|| diagnose(black_box(&small), &opts).unwrap()));
-    group.bench_function("file_5000_lines", |b| b.iter(|| diagnose(black_box(&big), &opts).unwrap()));
+    group.bench_function("snippet_200_lines", |b| {
+        b.iter(|| diagnose(black_box(&small), &opts).unwrap())
+    });
+    group.bench_function("file_5000_lines", |b| {
+        b.iter(|| diagnose(black_box(&big), &opts).unwrap())
+    });
     group.finish();
 
     let mut sweep = c.benchmark_group("diagnose_size_sweep");

@@ -26,3 +26,4 @@ RUST_ASYNC_SKILL_BIN=target/debug/rust-async-skill python3 -m pytest -q tests/py
 
 step "install paths with the real tools"
 bash scripts/test-install-tools.sh
+step "MCP protocol tools (Inspector CLI, conformance suite)"; bash scripts/test-protocol-tools.sh

@@ -160,7 +160,7 @@ fn deep_nesting_does_not_overflow() {
     );
     for code in [parens, blocks.clone(), chain, unary, elses] {
         let d = run(&code);
-        assert!(d.summary.len() > 0);
+        assert!(!d.summary.is_empty());
     }
     // The token scan still sees the sleep inside 20,000 blocks.
     assert_eq!(rules_of(&run(&blocks)), vec!["blocking-sleep"]);

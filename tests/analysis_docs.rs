@@ -12,7 +12,10 @@ fn rules_doc_is_current() {
         std::fs::write(&path, &want).unwrap();
     }
     let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(have == want, "docs/rules.md is stale: run UPDATE_RULES_DOC=1 cargo test --test analysis_docs");
+    assert!(
+        have == want,
+        "docs/rules.md is stale: run UPDATE_RULES_DOC=1 cargo test --test analysis_docs"
+    );
 }
 
 #[test]
@@ -20,7 +23,11 @@ fn every_rule_doc_is_complete() {
     let mut ids = std::collections::HashSet::new();
     for d in rule_docs() {
         assert!(ids.insert(d.id), "duplicate id {}", d.id);
-        assert!(d.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", d.id);
+        assert!(
+            d.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+            "{}",
+            d.id
+        );
         for (name, text) in [
             ("title", d.title),
             ("what_it_does", d.what_it_does),

@@ -3,7 +3,7 @@
 //! must point inside the text. `ROBUSTNESS_ITERS=n` runs more iterations.
 //! Inputs that once crashed it are kept in tests/fixtures/crashes/.
 
-use rust_async_skill::analysis::{diagnose_unguarded, DiagnoseOptions, Diagnosis};
+use rust_async_skill::analysis::{DiagnoseOptions, Diagnosis, diagnose_unguarded};
 use std::path::{Path, PathBuf};
 
 /// xorshift64*: deterministic, no dependency.
@@ -17,16 +17,74 @@ impl Rng {
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
 }
 
 const PIECES: &[&str] = &[
-    "{", "}", "(", ")", "[", "]", "<", ">", ";", ",", ".await", "async ", "async move ", "fn ", "let ", "match ",
-    "loop ", "tokio::select! {", "select! {", "join!(", "=>", "|x|", "move ||", "\"", "'", "'a", "r#\"", "\"#", "/*",
-    "*/", "//", "\n", "\r\n", "\t", "é", "日本", "\u{feff}", "#[tokio::main]", "impl Future for X {", "Poll::Pending",
-    "cx.waker().wake_by_ref();", "m.lock().unwrap()", "std::thread::sleep(d)", "?", "!", "::", "...", "..=", "&mut ",
-    "pin!(", "drop(g);", "else ", "if let Some(x) = ", "while ", "for x in ", "0..1_000_000", "b'", "br\"", "\\",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    "<",
+    ">",
+    ";",
+    ",",
+    ".await",
+    "async ",
+    "async move ",
+    "fn ",
+    "let ",
+    "match ",
+    "loop ",
+    "tokio::select! {",
+    "select! {",
+    "join!(",
+    "=>",
+    "|x|",
+    "move ||",
+    "\"",
+    "'",
+    "'a",
+    "r#\"",
+    "\"#",
+    "/*",
+    "*/",
+    "//",
+    "\n",
+    "\r\n",
+    "\t",
+    "é",
+    "日本",
+    "\u{feff}",
+    "#[tokio::main]",
+    "impl Future for X {",
+    "Poll::Pending",
+    "cx.waker().wake_by_ref();",
+    "m.lock().unwrap()",
+    "std::thread::sleep(d)",
+    "?",
+    "!",
+    "::",
+    "...",
+    "..=",
+    "&mut ",
+    "pin!(",
+    "drop(g);",
+    "else ",
+    "if let Some(x) = ",
+    "while ",
+    "for x in ",
+    "0..1_000_000",
+    "b'",
+    "br\"",
+    "\\",
 ];
 
 /// The largest char boundary at or below `i`.
@@ -41,7 +99,9 @@ fn snap(s: &str, mut i: usize) -> usize {
 fn mutate(rng: &mut Rng, s: &str) -> String {
     let mut text = s.to_string();
     for _ in 0..1 + rng.below(4) {
-        let bounds: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+        let bounds: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
         let a = bounds[rng.below(bounds.len())];
         let b = bounds[rng.below(bounds.len())];
         let (lo, hi) = (a.min(b), a.max(b));
@@ -81,7 +141,12 @@ fn mutate(rng: &mut Rng, s: &str) -> String {
 fn check(code: &str, d: &Diagnosis) {
     let lines = code.split('\n').count();
     for f in &d.findings {
-        assert!(f.range.start <= f.range.end && f.range.end <= code.len(), "range {:?} outside {} bytes", f.range, code.len());
+        assert!(
+            f.range.start <= f.range.end && f.range.end <= code.len(),
+            "range {:?} outside {} bytes",
+            f.range,
+            code.len()
+        );
         assert!(code.is_char_boundary(f.range.start) && code.is_char_boundary(f.range.end));
         assert!(f.span.start.line >= 1 && f.span.start.line <= lines && f.span.end.line <= lines);
         assert!((f.span.start.line, f.span.start.column) <= (f.span.end.line, f.span.end.column));
@@ -113,7 +178,12 @@ fn corpus() -> Vec<PathBuf> {
 fn on_big_stack(f: impl FnOnce() + Send + 'static) {
     // diagnose() itself runs on a 64 MiB thread; the unguarded entry point
     // used here does not, so give it the same stack.
-    std::thread::Builder::new().stack_size(64 << 20).spawn(f).unwrap().join().unwrap();
+    std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap();
 }
 
 #[test]
@@ -130,10 +200,16 @@ fn saved_crashes_stay_fixed() {
 
 #[test]
 fn mutated_fixtures_never_panic() {
-    let iters: usize = std::env::var("ROBUSTNESS_ITERS").ok().and_then(|s| s.parse().ok()).unwrap_or(1500);
+    let iters: usize = std::env::var("ROBUSTNESS_ITERS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1500);
     on_big_stack(move || {
         let files = corpus();
-        let texts: Vec<String> = files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect();
+        let texts: Vec<String> = files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap())
+            .collect();
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
         let opts = DiagnoseOptions::default();
         for i in 0..iters {
@@ -146,9 +222,13 @@ fn mutated_fixtures_never_panic() {
             match result {
                 Ok(d) => check(&code, &d),
                 Err(_) => {
-                    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/robustness-crash.rs");
+                    let dir =
+                        Path::new(env!("CARGO_MANIFEST_DIR")).join("target/robustness-crash.rs");
                     std::fs::write(&dir, &code).ok();
-                    panic!("iteration {i}: diagnose panicked; input saved to {}", dir.display());
+                    panic!(
+                        "iteration {i}: diagnose panicked; input saved to {}",
+                        dir.display()
+                    );
                 }
             }
         }

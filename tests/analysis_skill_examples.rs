@@ -5,7 +5,7 @@
 //! Blocks are read as rustdoc compiles them (docs/skill-format.md): code
 //! without `fn main` is wrapped in a plain `fn main() { .. }`.
 
-use rust_async_skill::analysis::{diagnose, DiagnoseOptions, Severity};
+use rust_async_skill::analysis::{DiagnoseOptions, Severity, diagnose};
 use std::path::{Path, PathBuf};
 
 struct Block {
@@ -24,7 +24,8 @@ fn blocks(path: &Path) -> Vec<Block> {
         match &mut cur {
             None => {
                 if let Some(info) = t.strip_prefix("```") {
-                    let parts: Vec<String> = info.split(',').map(|s| s.trim().to_string()).collect();
+                    let parts: Vec<String> =
+                        info.split(',').map(|s| s.trim().to_string()).collect();
                     if parts.first().is_some_and(|p| p == "rust") {
                         cur = Some(Block {
                             file: path.display().to_string(),
@@ -34,7 +35,12 @@ fn blocks(path: &Path) -> Vec<Block> {
                         });
                     } else if !info.trim().is_empty() {
                         // Another language: skip to its closing fence.
-                        cur = Some(Block { file: String::new(), line: 0, tags: vec!["__skip".into()], code: String::new() });
+                        cur = Some(Block {
+                            file: String::new(),
+                            line: 0,
+                            tags: vec!["__skip".into()],
+                            code: String::new(),
+                        });
                     }
                 }
             }
@@ -58,7 +64,11 @@ fn skill_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = vec![root.join("SKILL.md")];
     if let Ok(rd) = std::fs::read_dir(root.join("skill/references")) {
-        let mut refs: Vec<PathBuf> = rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "md")).collect();
+        let mut refs: Vec<PathBuf> = rd
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .collect();
         refs.sort();
         files.extend(refs);
     }
@@ -72,17 +82,39 @@ fn skill_examples_agree_with_the_analyser() {
     for f in skill_files() {
         for b in blocks(&f) {
             checked += 1;
-            let code = if b.code.contains("fn main") { b.code.clone() } else { format!("fn main() {{\n{}}}\n", b.code) };
-            let d = diagnose(&code, &DiagnoseOptions { max_code_bytes: usize::MAX, ..Default::default() }).unwrap();
-            let expected: Vec<&str> = b.tags.iter().filter_map(|t| t.strip_prefix("bug-")).collect();
+            let code = if b.code.contains("fn main") {
+                b.code.clone()
+            } else {
+                format!("fn main() {{\n{}}}\n", b.code)
+            };
+            let d = diagnose(
+                &code,
+                &DiagnoseOptions {
+                    max_code_bytes: usize::MAX,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            let expected: Vec<&str> = b
+                .tags
+                .iter()
+                .filter_map(|t| t.strip_prefix("bug-"))
+                .collect();
             let found: Vec<&str> = d.findings.iter().map(|x| x.rule.as_str()).collect();
             for rule in &expected {
                 if !found.contains(rule) {
-                    disagreements.push(format!("{}:{}: tagged bug-{rule} but the analyser found {found:?}", b.file, b.line));
+                    disagreements.push(format!(
+                        "{}:{}: tagged bug-{rule} but the analyser found {found:?}",
+                        b.file, b.line
+                    ));
                 }
             }
             if expected.is_empty() {
-                for x in d.findings.iter().filter(|x| x.severity >= Severity::Warning) {
+                for x in d
+                    .findings
+                    .iter()
+                    .filter(|x| x.severity >= Severity::Warning)
+                {
                     disagreements.push(format!(
                         "{}:{}: untagged block, but {}[{}] on its line {}: {}",
                         b.file,
@@ -97,5 +129,10 @@ fn skill_examples_agree_with_the_analyser() {
         }
     }
     println!("{checked} rust blocks checked");
-    assert!(disagreements.is_empty(), "{} disagreements:\n{}", disagreements.len(), disagreements.join("\n"));
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements:\n{}",
+        disagreements.len(),
+        disagreements.join("\n")
+    );
 }

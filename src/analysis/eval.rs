@@ -117,10 +117,10 @@ pub fn options(text: &str) -> DiagnoseOptions {
         ..DiagnoseOptions::default()
     };
     for line in text.lines().take(5) {
-        if let Some(rest) = line.trim().strip_prefix("//@ runtime:") {
-            if let Ok(r) = Runtime::from_str(rest.trim()) {
-                opts.runtime = r;
-            }
+        if let Some(rest) = line.trim().strip_prefix("//@ runtime:")
+            && let Ok(r) = Runtime::from_str(rest.trim())
+        {
+            opts.runtime = r;
         }
     }
     opts
@@ -176,13 +176,13 @@ pub fn evaluate(dir: &Path) -> Report {
             .parent()
             .and_then(|p| p.file_name())
             .map(|s| s.to_string_lossy().to_string());
-        if let Some(folder) = &folder {
-            if let Some(score) = report.rules.get_mut(folder) {
-                if expected.iter().any(|(_, r)| r == folder) {
-                    score.positive_files += 1;
-                } else {
-                    score.negative_files += 1;
-                }
+        if let Some(folder) = &folder
+            && let Some(score) = report.rules.get_mut(folder)
+        {
+            if expected.iter().any(|(_, r)| r == folder) {
+                score.positive_files += 1;
+            } else {
+                score.negative_files += 1;
             }
         }
         for (line, rule) in &found {

@@ -147,13 +147,12 @@ pub fn lex(src: &str) -> Vec<Tok> {
             i += 1;
             while i < n {
                 let c = bytes[i];
-                if c.is_ascii_alphanumeric() || c == b'_' {
-                    i += 1;
-                } else if c == b'.'
+                // Digits, suffixes, and a fractional part (`1.5`, not `1..2`).
+                let fraction = c == b'.'
                     && i + 1 < n
                     && bytes[i + 1].is_ascii_digit()
-                    && !(i > start && bytes[i - 1] == b'.')
-                {
+                    && !(i > start && bytes[i - 1] == b'.');
+                if c.is_ascii_alphanumeric() || c == b'_' || fraction {
                     i += 1;
                 } else {
                     break;

@@ -63,6 +63,8 @@ pub struct ServeArgs {
     /// Serve the skill found at this SKILL.md (its folder's skill/ too) instead of the embedded one.
     #[arg(long, value_name = "PATH")]
     pub skill: Option<PathBuf>,
+    #[command(flatten)]
+    pub remote: crate::mcp::http::HttpOptions,
 }
 
 #[derive(Args, Debug)]

@@ -1,6 +1,6 @@
-//! `serve`: the MCP server over stdio (streamable HTTP: see `--http`).
+//! `serve`: the MCP server over stdio, or streamable HTTP with `--http ADDR`.
 use super::{ServeArgs, fail};
-use crate::mcp::{AsyncSkillServer, Knowledge};
+use crate::mcp::{AsyncSkillServer, Knowledge, http};
 use crate::skill::Skill;
 use rmcp::ServiceExt;
 
@@ -13,19 +13,31 @@ pub fn run(args: &ServeArgs) -> u8 {
             Err(e) => return fail(e),
         },
     };
-    if args.http.is_some() {
-        return fail(
-            "`serve --http` is not built yet (see the issue on streamable HTTP); use stdio",
-        );
-    }
+    let http = match &args.http {
+        None => None,
+        Some(addr) => match http::HttpConfig::new(addr, args.token.clone(), args.remote.clone()) {
+            Ok(config) => Some(config),
+            Err(e) => return fail(e),
+        },
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        // The analyser runs on the blocking pool (CPU-bound, a few ms): a few
+        // threads suffice, and 1,000 calls in flight must not start 512 of them
+        // (each with its own stack and malloc arena; RSS would creep).
+        .max_blocking_threads(8)
         .enable_all()
         .build()
     {
         Ok(rt) => rt,
         Err(e) => return fail(format_args!("cannot start the async runtime: {e}")),
     };
+    if let Some(config) = http {
+        return match runtime.block_on(serve_http(knowledge, config)) {
+            Ok(()) => 0,
+            Err(e) => fail(e),
+        };
+    }
     match runtime.block_on(serve_stdio(knowledge)) {
         Ok(()) => 0,
         Err(e) => fail(e),
@@ -38,6 +50,12 @@ async fn serve_stdio(knowledge: &'static Knowledge) -> anyhow::Result<()> {
         .await?;
     service.waiting().await?;
     Ok(())
+}
+
+/// Streamable HTTP until SIGINT or SIGTERM; see `crate::mcp::http`.
+async fn serve_http(knowledge: &'static Knowledge, config: http::HttpConfig) -> anyhow::Result<()> {
+    let bound = http::bind(&config).await?;
+    http::serve(knowledge, config, bound, http::shutdown_signal()).await
 }
 
 /// Logs go to stderr only: stdout is the JSON-RPC channel.

@@ -2,6 +2,7 @@
 //! rules' docs), prompts, completions and the Skills extension.
 
 pub mod args;
+pub mod http;
 pub mod prompts;
 pub mod resources;
 pub mod tools;
@@ -147,6 +148,18 @@ impl ServerHandler for AsyncSkillServer {
         let info = CompletionInfo::with_pagination(shown, Some(total as u32), more)
             .map_err(|e| McpError::internal_error(e, None))?;
         Ok(CompleteResult::new(info))
+    }
+
+    /// A request rmcp could not type: wrong params of a known method (-32602) or an unknown method (-32601).
+    async fn on_custom_request(
+        &self,
+        request: CustomRequest,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CustomResult, McpError> {
+        Err(http::untyped_request_error(
+            &request.method,
+            request.params.as_ref(),
+        ))
     }
 
     async fn list_skills(

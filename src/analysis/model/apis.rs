@@ -126,6 +126,8 @@ pub enum ArgRole {
     Inline,
     /// Spawns the future as a task (`send`: the future must be `Send`).
     Spawn {
+        /// The task runs on its own: the future must be `'static`.
+        task: bool,
         what: String,
         send: bool,
     },
@@ -174,15 +176,23 @@ pub fn arg_role(
             return ArgRole::Inline;
         }
         if !closure_arg {
-            if last == "spawn_local" {
+            // A runtime's spawner (not a test harness's `tokio_test::task::spawn`).
+            let runtime = matches!(
+                p.root(),
+                "tokio" | "async_std" | "smol" | "wasm_bindgen_futures"
+            ) || (p.unresolved()
+                && (p.segs.len() == 1 || p.segs[0] == "task" || p.segs[0] == "tokio"));
+            if last == "spawn_local" && runtime {
                 return ArgRole::Spawn {
+                    task: true,
                     what: format!("`{}`", p.text()),
                     send: false,
                 };
             }
-            if last == "spawn" {
+            if last == "spawn" && runtime {
                 let send = !p.starts_with("wasm_bindgen_futures");
                 return ArgRole::Spawn {
+                    task: true,
                     what: format!("`{}`", p.text()),
                     send,
                 };
@@ -200,10 +210,10 @@ pub fn arg_role(
     let Some(m) = method else {
         return ArgRole::Unknown;
     };
-    if let Some(r) = receiver {
-        if r.methods().any(|x| PAR_METHODS.contains(&x)) {
-            return ArgRole::Exempt("rayon");
-        }
+    if let Some(r) = receiver
+        && r.methods().any(|x| PAR_METHODS.contains(&x))
+    {
+        return ArgRole::Exempt("rayon");
     }
     match m {
         "spawn_blocking" => return ArgRole::Exempt("spawn_blocking"),
@@ -224,15 +234,17 @@ pub fn arg_role(
     }
     match m {
         "spawn_local" => ArgRole::Spawn {
+            task: true,
             what: "`spawn_local`".into(),
             send: false,
         },
         "spawn" | "spawn_on" => ArgRole::Spawn {
+            task: true,
             what: "`spawn`".into(),
             send: true,
         },
         "block_on" | "run_until" => ArgRole::BlockOn {
-            flavor: receiver.and_then(|r| runtime_flavor(r)),
+            flavor: receiver.and_then(runtime_flavor),
         },
         _ => ArgRole::Unknown,
     }
@@ -425,7 +437,11 @@ pub fn type_family(paths: &[Resolved]) -> Option<TypeFamily> {
             _ => continue,
         }
     }
-    if paths.is_empty() { None } else { Some(TypeFamily::Other) }
+    if paths.is_empty() {
+        None
+    } else {
+        Some(TypeFamily::Other)
+    }
 }
 
 /// Password hashers and other deliberately slow calls: heavy even outside a loop.

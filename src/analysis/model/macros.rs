@@ -172,13 +172,14 @@ fn parse(mac: &syn::Macro) -> Parsed {
             }
         }
         "pin" | "pin_mut" => {
-            if let Ok(stmts) = syn::Block::parse_within.parse2(tokens.clone()) {
-                if stmts.iter().all(|s| matches!(s, syn::Stmt::Local(_))) && !stmts.is_empty() {
-                    return Parsed::Pin {
-                        exprs: Vec::new(),
-                        stmts,
-                    };
-                }
+            if let Ok(stmts) = syn::Block::parse_within.parse2(tokens.clone())
+                && stmts.iter().all(|s| matches!(s, syn::Stmt::Local(_)))
+                && !stmts.is_empty()
+            {
+                return Parsed::Pin {
+                    exprs: Vec::new(),
+                    stmts,
+                };
             }
             let p = syn::punctuated::Punctuated::<Expr, Token![,]>::parse_terminated;
             if let Ok(list) = p.parse2(tokens.clone()) {

@@ -7,11 +7,17 @@
 //! `select!` invocations and their branches; loops; poll bodies; runtime
 //! attributes. Broken regions add calls from the token scan (`tokens.rs`).
 //! Rules only filter these facts.
+//!
+//! Some facts (argument kinds, name ranges, select `biased;`...) are kept
+//! for the machine-applicable fixes of `suggest_fix` and are not read by
+//! any rule yet.
+#![allow(dead_code)]
 
 pub mod apis;
 mod macros;
 pub mod names;
 mod poll;
+mod reach;
 pub mod syntax;
 mod tokens;
 mod walk;
@@ -193,9 +199,6 @@ impl Chain {
             Link::Field(f) => Some(f.as_str()),
             _ => None,
         })
-    }
-    pub fn is_awaited_anywhere(&self) -> bool {
-        self.links.contains(&Link::Await)
     }
 }
 
@@ -481,11 +484,22 @@ pub struct Model<'a> {
     pub polls: Vec<PollFn>,
     /// `async { .. };` statements and `let _ = async { .. };`.
     pub discarded_blocks: Vec<Range<usize>>,
-        /// Every `.await` (and `select!`/`join!`): (body, range).
+    /// Every `.await` (and `select!`/`join!`): (body, range).
     pub awaits: Vec<(BodyId, Range<usize>)>,
+    /// `.await` outside async code: (range, the body's kind, its fn name).
+    pub bad_awaits: Vec<(Range<usize>, BodyKind, Option<String>)>,
     /// `!Send` locals (`Rc`) of an outer scope used inside an async block,
     /// which captures them: (async block body, name, use site).
     pub captures: Vec<(BodyId, String, Range<usize>)>,
+    /// Outer locals (and `self`) used inside an async block: (async block
+    /// body, name, use site, moved). A block without `move` captures by
+    /// reference the ones that are only borrowed there.
+    pub borrows: Vec<(BodyId, String, Range<usize>, bool)>,
+    /// Sync fns of the snippet that async code calls: fn body -> (fn name, a call site).
+    pub reached_via: std::collections::HashMap<BodyId, (String, Range<usize>)>,
+    /// Async blocks handed to a spawner: (body, written with `move`,
+    /// range of the `async` keyword(s), the spawner).
+    pub spawned_blocks: Vec<(BodyId, bool, Range<usize>, String)>,
     /// Snippet async fns handed to a spawner: (name, is a method, how).
     pub(crate) spawn_targets: Vec<(String, bool, String)>,
     /// Calls of snippet async fns: (body, name, is a method).
@@ -524,9 +538,13 @@ impl<'a> Model<'a> {
             loops: Vec::new(),
             mut_ref_polls: Vec::new(),
             polls: Vec::new(),
-                        discarded_blocks: Vec::new(),
+            discarded_blocks: Vec::new(),
             awaits: Vec::new(),
+            bad_awaits: Vec::new(),
             captures: Vec::new(),
+            borrows: Vec::new(),
+            spawned_blocks: Vec::new(),
+            reached_via: std::collections::HashMap::new(),
             spawn_targets: Vec::new(),
             async_calls: Vec::new(),
         };
@@ -534,6 +552,7 @@ impl<'a> Model<'a> {
             walk::walk_unit(&mut m, store, i, unit);
         }
         walk::propagate_send(&mut m);
+        reach::propagate(&mut m);
         tokens::scan(&mut m);
         m
     }
@@ -622,11 +641,6 @@ impl<'a> Model<'a> {
             }
         }
         out
-    }
-
-    /// True when the snippet uses tokio (or the user said the code is tokio code).
-    pub fn is_tokio(&self) -> bool {
-        self.runtime == Runtime::Tokio || self.names.uses_crate("tokio")
     }
 }
 

@@ -325,11 +325,6 @@ impl Names {
         self.fns.entry(name).or_default().push(f);
     }
 
-    /// True when the snippet imports or defines `name`.
-    pub fn knows(&self, name: &str) -> bool {
-        self.map.contains_key(name) || self.items.contains(name) || self.fns.contains_key(name)
-    }
-
     pub fn mentions(&self, ident: &str) -> bool {
         self.idents.contains(ident)
     }
@@ -382,15 +377,15 @@ impl Names {
         }
         for g in &self.globs {
             let module = g.join("::");
-            if let Some((_, names)) = GLOB_EXPORTS.iter().find(|(m, _)| *m == module) {
-                if names.contains(&first) {
-                    let mut v = g.clone();
-                    v.extend(segs.iter().map(|s| s.to_string()));
-                    return Resolved {
-                        segs: v,
-                        how: How::Use,
-                    };
-                }
+            if let Some((_, names)) = GLOB_EXPORTS.iter().find(|(m, _)| *m == module)
+                && names.contains(&first)
+            {
+                let mut v = g.clone();
+                v.extend(segs.iter().map(|s| s.to_string()));
+                return Resolved {
+                    segs: v,
+                    how: How::Use,
+                };
             }
         }
         Resolved {
@@ -644,12 +639,13 @@ pub fn type_paths(names: &Names, ty: &syn::Type, out: &mut Vec<Resolved>) {
         match t {
             syn::Type::Path(p) => {
                 // A snippet type alias stands for its definition.
-                if p.path.segments.len() == 1 && expanded < 8 {
-                    if let Some(def) = names.aliases.get(&p.path.segments[0].ident.to_string()) {
-                        expanded += 1;
-                        stack.push(def);
-                        continue;
-                    }
+                if p.path.segments.len() == 1
+                    && expanded < 8
+                    && let Some(def) = names.aliases.get(&p.path.segments[0].ident.to_string())
+                {
+                    expanded += 1;
+                    stack.push(def);
+                    continue;
                 }
                 out.push(names.resolve_path(&p.path));
                 // Generic arguments, left to right (pushed in reverse).

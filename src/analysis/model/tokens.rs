@@ -58,11 +58,9 @@ fn scan_region(m: &mut Model<'_>, range: Range<usize>, base: ScanCtx) {
         let cur = stack.last().map(|g| g.ctx).unwrap_or(base_ctx);
         let t = toks[i];
         match t.kind {
-            TokKind::Ident => {
-                if word(i) == "fn" {
-                    let is_async = (1..=4).any(|k| i >= k && word(i - k) == "async");
-                    pending_fn = Some(is_async);
-                }
+            TokKind::Ident if word(i) == "fn" => {
+                let is_async = (1..=4).any(|k| i >= k && word(i - k) == "async");
+                pending_fn = Some(is_async);
             }
             TokKind::Punct(b';') => pending_fn = None,
             TokKind::Open(b'{') => {

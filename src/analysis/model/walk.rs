@@ -68,6 +68,11 @@ struct Walker<'m, 'a> {
     /// Inside the statements of an unknown macro: the macro may not run
     /// them as written, so a discarded value there proves nothing.
     macro_stmts: usize,
+    /// Inside the body of any macro other than `select!`/`join!`/`pin!`
+    /// (`stream! { .. .await .. }` is async inside): no E0728 there.
+    macro_depth: usize,
+    /// Inside the arguments of a formatting macro (`println!`...).
+    fmt_macro: usize,
     /// Associated types of the `impl` being walked (`type Future = ..`), as text.
     impl_types: Vec<(String, String)>,
     field_cache: HashMap<String, Option<apis::TypeFamily>>,
@@ -90,6 +95,8 @@ pub(super) fn walk_unit<'a>(
         let_range: None,
         depth: 0,
         macro_stmts: 0,
+        macro_depth: 0,
+        fmt_macro: 0,
         impl_types: Vec::new(),
         field_cache: HashMap::new(),
     };
@@ -204,10 +211,6 @@ fn strip_ref(e: &Expr) -> (&Expr, bool, bool) {
 
 impl<'m, 'a> Walker<'m, 'a> {
     // ---- positions -------------------------------------------------------
-
-    fn pos(&self, s: Span) -> usize {
-        self.unit.start_of(s)
-    }
 
     fn range(&self, a: Span, b: Span) -> Range<usize> {
         let s = self.unit.map(a.byte_range().start);
@@ -557,10 +560,10 @@ impl<'m, 'a> Walker<'m, 'a> {
             .methods()
             .all(|m| matches!(m, "clone" | "as_ref" | "deref" | "borrow" | "get_ref"));
         if !only_transparent {
-            if let Root::Call { path, .. } = &c.root {
-                if matches!(path.last(), "stdout" | "stderr" | "stdin") {
-                    return Some(apis::TypeFamily::Other);
-                }
+            if let Root::Call { path, .. } = &c.root
+                && matches!(path.last(), "stdout" | "stderr" | "stdin")
+            {
+                return Some(apis::TypeFamily::Other);
             }
             return None;
         }
@@ -591,12 +594,11 @@ impl<'m, 'a> Walker<'m, 'a> {
                     }
                     return Some(apis::TypeFamily::WatchReceiver);
                 }
-                if l.tuple_index.is_some() {
-                    if let Some(p) = l.init.as_ref().and_then(|i| i.root_path()) {
-                        if p.text().contains("watch") {
-                            return Some(apis::TypeFamily::WatchReceiver);
-                        }
-                    }
+                if l.tuple_index.is_some()
+                    && let Some(p) = l.init.as_ref().and_then(|i| i.root_path())
+                    && p.text().contains("watch")
+                {
+                    return Some(apis::TypeFamily::WatchReceiver);
                 }
                 None
             }
@@ -721,10 +723,10 @@ impl<'m, 'a> Walker<'m, 'a> {
         };
         let name = self.let_names.first().cloned().unwrap_or_default();
         let desc = self.m.snippet_text(&range);
-        if matches!(u, Use::Bind | Use::Extend) {
-            if let Some(r) = &self.let_range {
-                range = r.clone();
-            }
+        if matches!(u, Use::Bind | Use::Extend)
+            && let Some(r) = &self.let_range
+        {
+            range = r.clone();
         }
         let (via, bound) = match u {
             Use::Bind => (Via::Binding(name), true),
@@ -758,9 +760,14 @@ impl<'m, 'a> Walker<'m, 'a> {
         }
     }
 
-        fn record_await(&mut self, at: Range<usize>) {
+    fn record_await(&mut self, at: Range<usize>) {
         let Some(f) = self.frames.last() else { return };
         if !f.kind.is_async() {
+            // E0728 unless an unknown macro's statements are being read.
+            if self.macro_depth == 0 {
+                let fn_name = self.m.bodies[f.body].name.clone();
+                self.m.bad_awaits.push((at, f.kind, fn_name));
+            }
             return;
         }
         let body = f.body;
@@ -815,10 +822,10 @@ impl<'m, 'a> Walker<'m, 'a> {
         let mut ty_paths = Vec::new();
         if let Some(t) = ty {
             names::type_paths(&self.m.names, t, &mut ty_paths);
-        } else if let Some(e) = init {
-            if tuple_index.is_none() {
-                ty_paths = self.ctor_types(e);
-            }
+        } else if let Some(e) = init
+            && tuple_index.is_none()
+        {
+            ty_paths = self.ctor_types(e);
         }
         let init_chain = init.map(|e| self.chain(e));
         let future = if tuple_index.is_none() {
@@ -902,7 +909,9 @@ impl<'m, 'a> Walker<'m, 'a> {
                     i.items
                         .iter()
                         .filter_map(|ii| match ii {
-                            syn::ImplItem::Type(t) => Some((t.ident.to_string(), t.ty.to_token_stream().to_string())),
+                            syn::ImplItem::Type(t) => {
+                                Some((t.ident.to_string(), t.ty.to_token_stream().to_string()))
+                            }
                             _ => None,
                         })
                         .collect(),
@@ -922,10 +931,10 @@ impl<'m, 'a> Walker<'m, 'a> {
             syn::Item::Trait(t) => {
                 let at = async_trait_attr(&t.attrs);
                 for ti in &t.items {
-                    if let syn::TraitItem::Fn(f) = ti {
-                        if let Some(b) = &f.default {
-                            self.fn_item(&f.sig, &f.attrs, b, false, true, at);
-                        }
+                    if let syn::TraitItem::Fn(f) = ti
+                        && let Some(b) = &f.default
+                    {
+                        self.fn_item(&f.sig, &f.attrs, b, false, true, at);
                     }
                 }
             }
@@ -1040,28 +1049,28 @@ impl<'m, 'a> Walker<'m, 'a> {
                 a.path().segments.last().is_some_and(|s| s.ident == "main")
                     || matches!(&a.meta, syn::Meta::List(l) if l.tokens.to_string().contains("main"))
             });
-            if let Some(ra) = &runtime_attr {
-                if ra.path.starts_with("tokio") || !ra.path.contains("::") {
-                    let flavor = match ra.flavor {
-                        Some(f) => {
-                            let text = match f {
-                                Flavor::CurrentThread => "current_thread",
-                                Flavor::MultiThread => "multi_thread",
-                                Flavor::Local => "local",
-                            };
-                            Some((f, format!("`#[{}(flavor = \"{text}\")]`", ra.path)))
-                        }
-                        None if ra.is_test => Some((
-                            Flavor::CurrentThread,
-                            format!(
-                                "`#[{}]` (a test runtime is current-thread by default)",
-                                ra.path
-                            ),
-                        )),
-                        None => Some((Flavor::MultiThread, format!("`#[{}]`", ra.path))),
-                    };
-                    self.m.bodies[body].flavor = flavor;
-                }
+            if let Some(ra) = &runtime_attr
+                && (ra.path.starts_with("tokio") || !ra.path.contains("::"))
+            {
+                let flavor = match ra.flavor {
+                    Some(f) => {
+                        let text = match f {
+                            Flavor::CurrentThread => "current_thread",
+                            Flavor::MultiThread => "multi_thread",
+                            Flavor::Local => "local",
+                        };
+                        Some((f, format!("`#[{}(flavor = \"{text}\")]`", ra.path)))
+                    }
+                    None if ra.is_test => Some((
+                        Flavor::CurrentThread,
+                        format!(
+                            "`#[{}]` (a test runtime is current-thread by default)",
+                            ra.path
+                        ),
+                    )),
+                    None => Some((Flavor::MultiThread, format!("`#[{}]`", ra.path))),
+                };
+                self.m.bodies[body].flavor = flavor;
             }
             if async_trait == Some(true) && sig.asyncness.is_some() {
                 self.m.bodies[body].send =
@@ -1261,6 +1270,9 @@ impl<'m, 'a> Walker<'m, 'a> {
             Expr::Cast(x) => self.expr(&x.expr, Use::Other),
             Expr::Closure(x) => self.closure(x, &ArgRole::Unknown),
             Expr::Const(x) => self.block(&x.block),
+            Expr::Field(x) if matches!(&*x.base, Expr::Path(_)) => {
+                self.capture_check(&x.base, Capture::Borrow)
+            }
             Expr::Field(x) => {
                 let inner = if u == Use::Extend {
                     Use::Extend
@@ -1304,6 +1316,11 @@ impl<'m, 'a> Walker<'m, 'a> {
                 }
             }
             Expr::RawAddr(x) => self.expr(&x.expr, Use::Other),
+            Expr::Reference(x)
+                if matches!(&*x.expr, Expr::Path(_)) && !matches!(u, Use::Bind | Use::Extend) =>
+            {
+                self.capture_check(&x.expr, Capture::Borrow)
+            }
             Expr::Reference(x) => {
                 let inner = if matches!(u, Use::Bind | Use::Extend) {
                     Use::Extend
@@ -1353,7 +1370,10 @@ impl<'m, 'a> Walker<'m, 'a> {
                     self.expr(v, Use::Other);
                 }
             }
-            Expr::Path(_) => self.capture_check(e),
+            Expr::Path(_) => {
+                let how = self.capture_kind(e, &u);
+                self.capture_check(e, how)
+            }
             _ => {}
         }
         self.depth -= 1;
@@ -1367,12 +1387,16 @@ impl<'m, 'a> Walker<'m, 'a> {
                 let mut out = self.m.fns[i].sig.output.to_token_stream().to_string();
                 // `-> Self::Future` with `type Future = Pin<Box<dyn Future<..> + Send>>;`
                 if let Some(assoc) = out.split("Self :: ").nth(1) {
-                    let name = assoc.split(|c: char| !c.is_alphanumeric() && c != '_').next().unwrap_or("");
+                    let name = assoc
+                        .split(|c: char| !c.is_alphanumeric() && c != '_')
+                        .next()
+                        .unwrap_or("");
                     if let Some((_, t)) = self.impl_types.iter().find(|(n, _)| n == name) {
                         out = t.clone();
                     }
                 }
-                return out.contains("Send") || (out.contains("BoxFuture") && !out.contains("LocalBoxFuture"));
+                return out.contains("Send")
+                    || (out.contains("BoxFuture") && !out.contains("LocalBoxFuture"));
             }
         }
         false
@@ -1380,31 +1404,98 @@ impl<'m, 'a> Walker<'m, 'a> {
 
     /// `get(handler)` / `.route("/", post(handler))`: axum requires a
     /// handler's future to be `Send`.
-    fn axum_handlers(&mut self, name: &str, args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>) {
-        if !matches!(name, "get" | "post" | "put" | "delete" | "patch" | "head" | "options" | "any" | "on" | "trace") {
+    fn axum_handlers(
+        &mut self,
+        name: &str,
+        args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>,
+    ) {
+        if !matches!(
+            name,
+            "get"
+                | "post"
+                | "put"
+                | "delete"
+                | "patch"
+                | "head"
+                | "options"
+                | "any"
+                | "on"
+                | "trace"
+        ) {
             return;
         }
         if !(self.m.names.mentions("axum") || self.m.names.mentions("Router")) {
             return;
         }
         for a in args {
-            if let Some(h) = syntax::ident_of(a) {
-                if self.m.names.async_fn(&h, false) {
-                    self.m.spawn_targets.push((h.clone(), false, format!("`{h}` is an axum handler, and axum requires its future to be `Send`")));
+            if let Some(h) = syntax::ident_of(a)
+                && self.m.names.async_fn(&h, false)
+            {
+                self.m.spawn_targets.push((
+                    h.clone(),
+                    false,
+                    format!("`{h}` is an axum handler, and axum requires its future to be `Send`"),
+                ));
+            }
+        }
+    }
+
+    fn capture_kind(&self, e: &Expr, u: &Use) -> Capture {
+        match u {
+            Use::Receiver(m) if m == "send" => {
+                // tokio mpsc `send(&self)` borrows; oneshot `send(self)` moves.
+                let id = syntax::ident_of(e).and_then(|n| self.lookup(&n));
+                let tokio_mpsc = id.is_some_and(|id| {
+                    let l = &self.m.locals[id];
+                    l.ty.iter().any(|t| t.starts_with("tokio::sync::mpsc"))
+                        || l.init.as_ref().is_some_and(|i| {
+                            matches!(&i.root, Root::Call { path, nargs }
+                                if matches!(apis::channel_kind(path, *nargs), Some(apis::ChannelKind::TokioBounded)))
+                        })
+                });
+                if tokio_mpsc {
+                    Capture::Borrow
+                } else {
+                    Capture::Neutral
                 }
             }
+            Use::Receiver(m) if consuming(m) => Capture::Move,
+            Use::Receiver(_) | Use::Extend => Capture::Borrow,
+            Use::Arg
+            | Use::Bind
+            | Use::Await
+            | Use::Try
+            | Use::MacroFuture
+            | Use::LetUnderscore => Capture::Move,
+            Use::Other if self.fmt_macro > 0 => Capture::Borrow,
+            _ => Capture::Neutral,
         }
     }
 
     /// A use of an outer `Rc` local inside an async block: the block
     /// captures it, so its future holds the `Rc` for its whole life.
-    fn capture_check(&mut self, e: &Expr) {
-        let Some(name) = syntax::ident_of(e) else { return };
-        let Some(id) = self.lookup(&name) else { return };
-        if !is_rc(&self.m.locals[id].ty) {
+    fn capture_check(&mut self, e: &Expr, how: Capture) {
+        let borrow = how != Capture::Neutral;
+        let Some(name) = syntax::ident_of(e) else {
+            return;
+        };
+        let (owner, rc) = if name == "self" {
+            // `self` belongs to the nearest fn with a receiver.
+            let owner = self.frames.iter().rev().find_map(|f| {
+                let i = self.m.bodies[f.body].fn_index?;
+                self.m.fns[i].sig.receiver().map(|_| f.body)
+            });
+            match owner {
+                Some(o) => (o, false),
+                None => return,
+            }
+        } else {
+            let Some(id) = self.lookup(&name) else { return };
+            (self.m.locals[id].body, is_rc(&self.m.locals[id].ty))
+        };
+        if !rc && !borrow {
             return;
         }
-        let owner = self.m.locals[id].body;
         // The innermost async block between the use and the local's body.
         let mut block = None;
         for f in self.frames.iter().rev() {
@@ -1418,7 +1509,12 @@ impl<'m, 'a> Walker<'m, 'a> {
         }
         if let Some(b) = block {
             let r = self.expr_range(e);
-            self.m.captures.push((b, name, r));
+            if rc {
+                self.m.captures.push((b, name.clone(), r.clone()));
+            }
+            if borrow {
+                self.m.borrows.push((b, name, r, how == Capture::Move));
+            }
         }
     }
 
@@ -1499,7 +1595,7 @@ impl<'m, 'a> Walker<'m, 'a> {
         let body = self.cur_body().unwrap_or(0);
         let ctx = self.cur_ctx();
         let idx = self.m.loops.len();
-                // A loop inside a loop, one of them counting: `for _ in 0..n { for x in &v {..} }`.
+        // A loop inside a loop, one of them counting: `for _ in 0..n { for x in &v {..} }`.
         if let Some(f) = self.frames.last() {
             for &l in &f.loops {
                 if counting || self.m.loops[l].counting {
@@ -1592,8 +1688,15 @@ impl<'m, 'a> Walker<'m, 'a> {
         let r = self.range(b.async_token.span, b.block.brace_token.span.close());
         let id = self.push_frame(BodyKind::AsyncBlock, true, r, None);
         match role {
-            Some(ArgRole::Spawn { what, send }) => {
+            Some(ArgRole::Spawn { what, send, task }) => {
                 self.m.bodies[id].detached = true;
+                let kw_end = b.capture.map(|m| m.span).unwrap_or(b.async_token.span);
+                let kw = self.range(b.async_token.span, kw_end);
+                if *task {
+                    self.m
+                        .spawned_blocks
+                        .push((id, b.capture.is_some(), kw, what.clone()));
+                }
                 if *send {
                     self.m.bodies[id].send = Some(format!("passed to {what}"));
                 }
@@ -1615,21 +1718,32 @@ impl<'m, 'a> Walker<'m, 'a> {
             Expr::Async(b) => self.async_block(b, Some(role)),
             _ => self.expr(a, Use::Arg),
         }
-        if let ArgRole::Spawn { what, send: true } = role {
+        if let ArgRole::Spawn {
+            what, send: true, ..
+        } = role
+        {
             // `tokio::spawn(handle(conn))`: `handle`'s future must be Send.
             match strip(a) {
                 Expr::Call(c) => {
                     if let Some(segs) = syntax::path_segs(&c.func) {
                         let last = segs.last().cloned().unwrap_or_default();
                         if self.m.names.async_fn(&last, false) {
-                            self.m.spawn_targets.push((last.clone(), false, format!("`{last}` is spawned with {what}")));
+                            self.m.spawn_targets.push((
+                                last.clone(),
+                                false,
+                                format!("`{last}` is spawned with {what}"),
+                            ));
                         }
                     }
                 }
                 Expr::MethodCall(mc) => {
                     let n = mc.method.to_string();
                     if self.m.names.async_fn(&n, true) {
-                        self.m.spawn_targets.push((n.clone(), true, format!("`{n}` is spawned with {what}")));
+                        self.m.spawn_targets.push((
+                            n.clone(),
+                            true,
+                            format!("`{n}` is spawned with {what}"),
+                        ));
                     }
                 }
                 _ => {}
@@ -1648,12 +1762,11 @@ impl<'m, 'a> Walker<'m, 'a> {
         if let Some(f) = apis::chain_flavor(c, &self.m.names) {
             return Some((f, describe(f)));
         }
-        if let Root::Local(id) = &c.root {
-            if let Some(init) = &self.m.locals[*id].init {
-                if let Some(f) = apis::chain_flavor(init, &self.m.names) {
-                    return Some((f, describe(f)));
-                }
-            }
+        if let Root::Local(id) = &c.root
+            && let Some(init) = &self.m.locals[*id].init
+            && let Some(f) = apis::chain_flavor(init, &self.m.names)
+        {
+            return Some((f, describe(f)));
         }
         None
     }
@@ -1665,15 +1778,20 @@ impl<'m, 'a> Walker<'m, 'a> {
             self.expr(&x.func, Use::Other);
         }
         let boxed_send = path.as_ref().is_some_and(|p| {
-            p.last() == "pin" && segs.as_ref().is_some_and(|s| s.len() >= 2 && s[s.len() - 2] == "Box")
+            p.last() == "pin"
+                && segs
+                    .as_ref()
+                    .is_some_and(|s| s.len() >= 2 && s[s.len() - 2] == "Box")
         }) && self.fn_returns_send();
         for a in &x.args {
             let closure_arg = matches!(strip(a), Expr::Closure(c) if c.asyncness.is_none());
-            let mut role = apis::arg_role(&self.m.names, path.as_ref(), None, None, closure_arg, |c| {
-                self.flavor_of_chain(c)
-            });
+            let mut role =
+                apis::arg_role(&self.m.names, path.as_ref(), None, None, closure_arg, |c| {
+                    self.flavor_of_chain(c)
+                });
             if boxed_send && matches!(strip(a), Expr::Async(_)) {
                 role = ArgRole::Spawn {
+                    task: false,
                     what: "`Box::pin` returned as a `Send` future".to_string(),
                     send: true,
                 };
@@ -1698,11 +1816,10 @@ impl<'m, 'a> Walker<'m, 'a> {
                 && segs
                     .as_ref()
                     .is_some_and(|s| s.len() >= 2 && s[s.len() - 2] == "Pin")
+                && let Some(a) = x.args.first()
             {
-                if let Some(a) = x.args.first() {
-                    let r = self.expr_range(e);
-                    self.mut_ref_target(a, r, PinHow::PinNew);
-                }
+                let r = self.expr_range(e);
+                self.mut_ref_target(a, r, PinHow::PinNew);
             }
             if p.how == How::Local
                 || segs
@@ -1710,10 +1827,10 @@ impl<'m, 'a> Walker<'m, 'a> {
                     .is_some_and(|s| s.first().is_some_and(|f| f == "Self"))
             {
                 let last = p.last().to_string();
-                if self.m.names.async_fn(&last, false) {
-                    if let Some(b) = self.cur_body() {
-                        self.m.async_calls.push((b, last, false));
-                    }
+                if self.m.names.async_fn(&last, false)
+                    && let Some(b) = self.cur_body()
+                {
+                    self.m.async_calls.push((b, last, false));
                 }
             }
         }
@@ -1748,6 +1865,7 @@ impl<'m, 'a> Walker<'m, 'a> {
             Expr::Async(b) if name == "boxed" => self.async_block(
                 b,
                 Some(&ArgRole::Spawn {
+                    task: false,
                     what: "`.boxed()` (a `BoxFuture`, which is `Send`)".to_string(),
                     send: true,
                 }),
@@ -1773,10 +1891,10 @@ impl<'m, 'a> Walker<'m, 'a> {
                 self.end_binding(&n);
             }
         }
-        if self.m.names.async_fn(&name, true) {
-            if let Some(b) = self.cur_body() {
-                self.m.async_calls.push((b, name.clone(), true));
-            }
+        if self.m.names.async_fn(&name, true)
+            && let Some(b) = self.cur_body()
+        {
+            self.m.async_calls.push((b, name.clone(), true));
         }
         self.push_call(
             e,
@@ -1881,16 +1999,16 @@ impl<'m, 'a> Walker<'m, 'a> {
             }
             return;
         }
-        if let Some(fk) = self.future_kind(inner) {
-            if !self.is_pinned_expr(inner) {
-                self.m.mut_ref_polls.push(MutRefPoll {
-                    range,
-                    how,
-                    future: fk,
-                    name: None,
-                    ctx,
-                });
-            }
+        if let Some(fk) = self.future_kind(inner)
+            && !self.is_pinned_expr(inner)
+        {
+            self.m.mut_ref_polls.push(MutRefPoll {
+                range,
+                how,
+                future: fk,
+                name: None,
+                ctx,
+            });
         }
     }
 
@@ -1935,24 +2053,25 @@ impl<'m, 'a> Walker<'m, 'a> {
                 }
             }
             Parsed::Exprs(v) => {
-                let name = syntax::macro_name(mac);
-                let inner = if name == "ready" {
-                    Use::Other
-                } else {
-                    Use::Other
-                };
+                let fmt = formatting_macro(&syntax::macro_name(mac)) as usize;
+                self.macro_depth += 1;
+                self.fmt_macro += fmt;
                 for e in v {
-                    self.expr(e, inner.clone());
+                    self.expr(e, Use::Other);
                 }
+                self.fmt_macro -= fmt;
+                self.macro_depth -= 1;
                 let _ = u;
             }
             Parsed::Stmts(stmts) => {
                 self.push_scope();
                 self.macro_stmts += 1;
+                self.macro_depth += 1;
                 for s in stmts {
                     self.stmt(s);
                 }
                 self.macro_stmts -= 1;
+                self.macro_depth -= 1;
                 self.pop_scope();
             }
             Parsed::Items(items) => {
@@ -2062,6 +2181,57 @@ fn result_pat(p: &syn::Pat) -> bool {
     }
 }
 
+/// How a use of a variable captures it into an async block.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Capture {
+    Borrow,
+    Move,
+    /// Cannot tell (an operand: by value, but a copy for `Copy` types).
+    Neutral,
+}
+
+/// Methods that take `self` by value: their receiver is moved.
+fn consuming(method: &str) -> bool {
+    method.starts_with("into_")
+        || matches!(
+            method,
+            "unwrap"
+                | "unwrap_or"
+                | "unwrap_or_else"
+                | "unwrap_or_default"
+                | "expect"
+                | "join"
+                | "wait_with_output"
+                | "finish"
+        )
+}
+
+/// Formatting macros take their arguments by reference.
+fn formatting_macro(name: &str) -> bool {
+    matches!(
+        name,
+        "println"
+            | "print"
+            | "eprintln"
+            | "eprint"
+            | "format"
+            | "write"
+            | "writeln"
+            | "info"
+            | "debug"
+            | "warn"
+            | "error"
+            | "trace"
+            | "assert"
+            | "assert_eq"
+            | "assert_ne"
+            | "debug_assert"
+            | "debug_assert_eq"
+            | "panic"
+            | "format_args"
+    )
+}
+
 fn has_let(e: &Expr) -> bool {
     match e {
         Expr::Let(_) => true,
@@ -2140,13 +2310,13 @@ fn context_param(sig: &syn::Signature) -> Option<String> {
             if let syn::Type::Reference(r) = t {
                 t = &r.elem;
             }
-            if let syn::Type::Path(p) = t {
-                if p.path.segments.last().is_some_and(|s| s.ident == "Context") {
-                    return Some(match &*pt.pat {
-                        syn::Pat::Ident(i) => i.ident.to_string(),
-                        _ => "_".to_string(),
-                    });
-                }
+            if let syn::Type::Path(p) = t
+                && p.path.segments.last().is_some_and(|s| s.ident == "Context")
+            {
+                return Some(match &*pt.pat {
+                    syn::Pat::Ident(i) => i.ident.to_string(),
+                    _ => "_".to_string(),
+                });
             }
         }
     }

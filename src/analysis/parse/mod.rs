@@ -37,6 +37,8 @@ pub enum UnitKind {
 /// One parsed tree and the mapping of its offsets back to the user's text.
 pub struct Unit {
     pub file: syn::File,
+    /// Which wrapper, if any (fixes that insert text need to know).
+    #[allow(dead_code)]
     pub kind: UnitKind,
     /// Bytes of wrapper text before the user's text in what syn parsed.
     prefix: usize,
@@ -52,12 +54,14 @@ impl Unit {
         parsed.saturating_sub(self.prefix).min(self.len) + self.base
     }
 
+    #[cfg_attr(not(test), allow(dead_code))]
     pub fn map_range(&self, r: Range<usize>) -> Range<usize> {
         let s = self.map(r.start);
         let e = self.map(r.end).max(s);
         s..e
     }
 
+    #[cfg_attr(not(test), allow(dead_code))]
     pub fn span_range(&self, span: proc_macro2::Span) -> Range<usize> {
         self.map_range(span.byte_range())
     }

@@ -96,10 +96,11 @@ fn normalize(mut v: Vec<(Range<usize>, ScanCtx)>) -> Vec<(Range<usize>, ScanCtx)
     v.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
     let mut out: Vec<(Range<usize>, ScanCtx)> = Vec::new();
     for (r, c) in v {
-        if let Some((last, _)) = out.last() {
-            if r.start >= last.start && r.end <= last.end {
-                continue;
-            }
+        if let Some((last, _)) = out.last()
+            && r.start >= last.start
+            && r.end <= last.end
+        {
+            continue;
         }
         out.push((r, c));
     }
@@ -147,10 +148,11 @@ impl<'a> Recovery<'a> {
             match self.toks[i].kind {
                 TokKind::Open(c) => {
                     let end = self.group_end(i, to);
-                    if c == b'{' && end < to && self.ends_after_brace(start, end) {
-                        out.push((start, end));
-                        start = end;
-                    } else if c == b'{' && end == to && self.delims[i] != usize::MAX {
+                    // A block ends an item or a block-like statement, unless
+                    // the expression goes on (`} else {`, `}.await`...).
+                    let closes = (end < to && self.ends_after_brace(start, end))
+                        || (end == to && self.delims[i] != usize::MAX);
+                    if c == b'{' && closes {
                         out.push((start, end));
                         start = end;
                     }

@@ -33,11 +33,13 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
                 format!("`.block_on(..)` {w} panics: \"Cannot start a runtime from within a runtime\""),
                 "`.await` the future instead".to_string(),
             ),
-            Callee::Path(p) if p.last() == "new" && p.segs.len() >= 2 && p.segs[p.segs.len() - 2] == "Runtime" && (p.root() == "tokio" || p.unresolved()) => (
+            // Creating a runtime is only reported in async code itself: a sync
+            // helper that builds one usually hands it to a thread.
+            Callee::Path(p) if c.ctx == crate::analysis::model::Ctx::Async && p.last() == "new" && p.segs.len() >= 2 && p.segs[p.segs.len() - 2] == "Runtime" && (p.root() == "tokio" || p.unresolved()) => (
                 format!("creating a tokio `Runtime` {w}: blocking on it panics, and so does dropping it here"),
                 "use the current runtime: `.await`, `tokio::spawn`, or `tokio::runtime::Handle::current()`".to_string(),
             ),
-            Callee::Method(n) if n == "build" => {
+            Callee::Method(n) if n == "build" && c.ctx == crate::analysis::model::Ctx::Async => {
                 let Some(r) = &c.receiver else { continue };
                 let Root::Call { path, .. } = &r.root else { continue };
                 let builder = path.segs.iter().any(|s| s == "Builder") && matches!(path.last(), "new_current_thread" | "new_multi_thread" | "new_multi_thread_alt");

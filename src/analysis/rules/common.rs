@@ -89,10 +89,6 @@ impl<'i> Sink<'i> {
         self.out
     }
 
-    pub fn severity(&self) -> Severity {
-        self.doc.severity
-    }
-
     /// The rule's severity in this context, or `None` when the rule does not apply there.
     pub fn severity_in(&self, ctx: Ctx) -> Option<Severity> {
         match ctx {
@@ -104,39 +100,45 @@ impl<'i> Sink<'i> {
 }
 
 /// "inside an async fn", "inside an async block"...
-pub fn where_(m: &Model<'_>, call: &Call<'_>) -> &'static str {
+pub fn where_(m: &Model<'_>, call: &Call<'_>) -> String {
     let Some(b) = call.body else {
-        return "in async code";
+        return "in async code".into();
     };
     let mut cur = Some(b);
     let mut in_closure = false;
     while let Some(id) = cur {
-        match m.bodies[id].kind {
-            BodyKind::AsyncFn => {
-                return if in_closure {
-                    "in a closure inside an async fn"
-                } else {
-                    "inside an async fn"
-                };
-            }
-            BodyKind::AsyncBlock => {
-                return if in_closure {
-                    "in a closure inside an async block"
-                } else {
-                    "inside an async block"
-                };
-            }
-            BodyKind::AsyncClosure => return "inside an async closure",
-            BodyKind::PollFn => return "inside a `poll` fn",
+        let body = &m.bodies[id];
+        let s = match body.kind {
+            // The synthetic fn around loose statements has no name.
+            BodyKind::AsyncFn if body.name.is_none() => "in async code",
+            BodyKind::AsyncFn if in_closure => "in a closure inside an async fn",
+            BodyKind::AsyncFn => "inside an async fn",
+            BodyKind::AsyncBlock if in_closure => "in a closure inside an async block",
+            BodyKind::AsyncBlock => "inside an async block",
+            BodyKind::AsyncClosure => "inside an async closure",
+            BodyKind::PollFn => "inside a `poll` fn",
             BodyKind::Closure(ClosureRole::Maybe) => {
-                return "in a closure that may run on the async task (passed to an unknown function)";
+                "in a closure that may run on the async task (passed to an unknown function)"
             }
-            BodyKind::Closure(_) => in_closure = true,
-            _ => return "in async code",
-        }
-        cur = m.bodies[id].parent;
+            BodyKind::Closure(_) => {
+                in_closure = true;
+                cur = body.parent;
+                continue;
+            }
+            BodyKind::SyncFn => {
+                if let Some((name, site)) = m.reached_via.get(&id) {
+                    return format!(
+                        "in `{name}`, a sync fn that async code calls (line {})",
+                        line_of(m, site.start)
+                    );
+                }
+                "in async code"
+            }
+            _ => "in async code",
+        };
+        return s.into();
     }
-    "in async code"
+    "in async code".into()
 }
 
 /// The local at the root of a receiver chain.

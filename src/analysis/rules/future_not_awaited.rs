@@ -11,9 +11,9 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     concept: "async-desugaring",
     fix: true,
     title: "Future created and never awaited",
-    what_it_does: "Finds an expression statement `f(..);` or `let _ = f(..);` where `f` is an `async fn` defined in the snippet or a known future-returning API (`tokio::time::sleep`, `tokio::fs::*`, tokio `mpsc::Sender::send`, ...), and `async { .. };` blocks. Never fires on `tokio::spawn`, `spawn_blocking` or `JoinSet::spawn` results (their task runs anyway), nor on futures bound to a name for a later `join!` / `select!`.",
+    what_it_does: "Finds an expression statement `f(..);` or `let _ = f(..);` (or a future used as its output: `f(..)?`, `f(..).unwrap()`, `match f(..) { Ok(..) .. }`) where `f` is an `async fn` defined in the snippet or a known future-returning API (`tokio::time::sleep`, `tokio::fs::*`, tokio `mpsc::Sender::send`, ...), and `async { .. };` blocks. Never fires on `tokio::spawn`, `spawn_blocking` or `JoinSet::spawn` results (their task runs anyway), nor on futures bound to a name for a later `join!` / `select!`.",
     why_bad: "Futures are lazy: calling an async fn only builds a state machine, and dropping it runs nothing. The send is never sent, the sleep never sleeps, the file is never written, with no error. rustc warns for the statement form (`unused_must_use`) but not for `let _ =`.",
-    known_problems: "A method is matched to the snippet's async fns by name, so it is checked only when the name is not also a sync fn in the snippet (or the receiver is `self`). A bare `sleep(d);` with no `use` line is taken for tokio's when the snippet uses tokio.",
+    known_problems: "A method is matched to the snippet's async fns by name, so it is checked only through `self` or on a value of a type the snippet defines, and only when no sync fn of the snippet has the same name. A bare `sleep(d);` with no `use` line is taken for tokio's when the snippet uses tokio.",
     example: "async fn shutdown(tx: tokio::sync::mpsc::Sender<Msg>) {\n    tx.send(Msg::Stop);\n    cleanup();\n}\n\nasync fn cleanup() { /* ... */ }",
     use_instead: "async fn shutdown(tx: tokio::sync::mpsc::Sender<Msg>) {\n    tx.send(Msg::Stop).await.ok();\n    cleanup().await;\n}\n\nasync fn cleanup() { /* ... */ }",
 };
@@ -34,9 +34,7 @@ fn future_call(m: &Model<'_>, c: &Call<'_>) -> Option<(String, Option<String>)> 
             }
             let local_fn =
                 (p.how == How::Local && p.segs.len() == 1 && m.names.async_fn(last, false))
-                    || (p.segs.first().is_some_and(|s| {
-                        s == "Self" || s == "self" || s == "crate" || s == "super"
-                    }) && m.names.async_fn(last, false));
+                    || (p.segs.len() == 2 && p.segs[0] == "Self" && m.names.async_fn(last, false));
             if local_fn {
                 return Some((format!("{last}(..)"), None));
             }
@@ -67,9 +65,24 @@ fn future_call(m: &Model<'_>, c: &Call<'_>) -> Option<(String, Option<String>)> 
             if name == "send" && c.nargs() == 0 && reqwest_request(m, recv) {
                 return Some((".send()".to_string(), None));
             }
-            if m.names.async_fn(name, true)
-                && (matches!(recv.root, Root::SelfValue) && recv.links.is_empty()
-                    || !COMMON.contains(&name.as_str()))
+            // A method of the snippet: through `self`, or on a value of a
+            // type the snippet defines (a same-named sync method elsewhere
+            // in a library is too common to match by name alone).
+            let own_receiver = match &recv.root {
+                Root::SelfValue => recv.links.is_empty(),
+                Root::Local(id) => {
+                    recv.links.is_empty()
+                        && m.locals[*id]
+                            .ty
+                            .first()
+                            .is_some_and(|t| t.how == How::Local)
+                }
+                _ => false,
+            };
+            if m.names.async_fn(name, true) && own_receiver && !COMMON.contains(&name.as_str())
+                || m.names.async_fn(name, true)
+                    && matches!(recv.root, Root::SelfValue)
+                    && recv.links.is_empty()
             {
                 return Some((format!(".{name}(..)"), None));
             }
@@ -99,7 +112,7 @@ fn reqwest_request(m: &Model<'_>, recv: &crate::analysis::model::Chain) -> bool 
         Root::Call { path, .. } => async_client(path),
         Root::Local(id) => {
             let l = &m.locals[*id];
-            l.ty.iter().any(|t| async_client(t))
+            l.ty.iter().any(&async_client)
                 || l.init.as_ref().is_some_and(
                     |i| matches!(&i.root, Root::Call { path, .. } if async_client(path)),
                 )
@@ -110,7 +123,7 @@ fn reqwest_request(m: &Model<'_>, recv: &crate::analysis::model::Chain) -> bool 
                     && types.iter().all(|t| {
                         let mut v = Vec::new();
                         crate::analysis::model::names::type_paths(&m.names, t, &mut v);
-                        v.first().is_some_and(|p| async_client(p))
+                        v.first().is_some_and(&async_client)
                     })
             })
         }),
@@ -122,17 +135,17 @@ fn tokio_sender(m: &Model<'_>, recv: &crate::analysis::model::Chain) -> bool {
     let local = match &recv.root {
         Root::Local(id) if recv.links.is_empty() => &m.locals[*id],
         _ => {
-            if let Some(f) = recv.last_field() {
-                if let Some(types) = m.names.fields.get(f) {
-                    // Every struct field of that name must be a tokio bounded `Sender`.
-                    return !types.is_empty()
-                        && types.iter().all(|t| {
-                            let mut v = Vec::new();
-                            crate::analysis::model::names::type_paths(&m.names, t, &mut v);
-                            v.iter()
-                                .any(|p| p.starts_with("tokio::sync::mpsc") && p.last() == "Sender")
-                        });
-                }
+            if let Some(f) = recv.last_field()
+                && let Some(types) = m.names.fields.get(f)
+            {
+                // Every struct field of that name must be a tokio bounded `Sender`.
+                return !types.is_empty()
+                    && types.iter().all(|t| {
+                        let mut v = Vec::new();
+                        crate::analysis::model::names::type_paths(&m.names, t, &mut v);
+                        v.iter()
+                            .any(|p| p.starts_with("tokio::sync::mpsc") && p.last() == "Sender")
+                    });
             }
             return false;
         }
@@ -162,9 +175,32 @@ fn tokio_sender(m: &Model<'_>, recv: &crate::analysis::model::Chain) -> bool {
 
 pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
     for c in &m.calls {
-        let dropped = match c.parent {
+        let dropped = match &c.parent {
             Use::Discard => "is dropped at the end of the statement",
             Use::LetUnderscore => "is dropped at once by `let _ =`",
+            // Used as if it were its output: a forgotten `.await` (rustc then
+            // says "the `?` operator can only be applied to values that
+            // implement `Try`" or "no method named `unwrap` found").
+            Use::Try => "has `?` applied to it (a future is not a `Result`)",
+            Use::ScrutineeResult => "is matched against `Ok`/`Err` (a future is not a `Result`)",
+            Use::Receiver(r)
+                if matches!(
+                    r.as_str(),
+                    "unwrap"
+                        | "expect"
+                        | "is_ok"
+                        | "is_err"
+                        | "ok"
+                        | "map_err"
+                        | "unwrap_or"
+                        | "unwrap_or_else"
+                        | "unwrap_or_default"
+                        | "is_some"
+                        | "is_none"
+                ) =>
+            {
+                "has `.unwrap()`-like methods called on it (a future is not a `Result`/`Option`)"
+            }
             _ => continue,
         };
         if matches!(c.ctx, crate::analysis::model::Ctx::Exempt(_)) && c.expr.is_none() {

@@ -7,6 +7,7 @@
 mod common;
 
 mod async_main_without_runtime;
+mod await_outside_async;
 mod block_in_place_current_thread;
 mod block_on_in_async;
 mod blocking_channel;
@@ -29,6 +30,7 @@ mod select_cancel_unsafe;
 mod select_recreated_future;
 mod self_wake_busy_poll;
 mod span_enter_across_await;
+mod spawn_borrow_missing_move;
 mod spawn_handle_dropped;
 mod spawn_local_outside_localset;
 mod tokio_blocking_api_in_async;
@@ -89,7 +91,7 @@ impl RuleDoc {
 type Check = fn(&Model<'_>, &mut Sink<'_>);
 
 /// Every rule, in catalogue order.
-static DOCS: [RuleDoc; 27] = [
+static DOCS: [RuleDoc; 29] = [
     blocking_sleep::DOC,
     blocking_fs::DOC,
     blocking_net::DOC,
@@ -117,9 +119,11 @@ static DOCS: [RuleDoc; 27] = [
     spawn_handle_dropped::DOC,
     span_enter_across_await::DOC,
     dashmap_ref_across_await::DOC,
+    await_outside_async::DOC,
+    spawn_borrow_missing_move::DOC,
 ];
 
-static CHECKS: [Check; 27] = [
+static CHECKS: [Check; 29] = [
     blocking_sleep::check,
     blocking_fs::check,
     blocking_net::check,
@@ -147,6 +151,8 @@ static CHECKS: [Check; 27] = [
     spawn_handle_dropped::check,
     span_enter_across_await::check,
     dashmap_ref_across_await::check,
+    await_outside_async::check,
+    spawn_borrow_missing_move::check,
 ];
 
 /// The documentation of every rule, in catalogue order.
@@ -157,7 +163,8 @@ pub fn rule_docs() -> &'static [RuleDoc] {
 /// The rule table (Markdown): id, severity, concept, fix, title. The
 /// README's table and docs/rules.md are kept equal to it by tests.
 pub fn rule_table() -> String {
-    let mut s = String::from("| id | severity | concept | fix | what it finds |\n|---|---|---|---|---|\n");
+    let mut s =
+        String::from("| id | severity | concept | fix | what it finds |\n|---|---|---|---|---|\n");
     for d in rule_docs() {
         s.push_str(&format!(
             "| [`{id}`](docs/rules.md#{id}) | {sev} | {concept} | {fix} | {title} |\n",
@@ -205,10 +212,10 @@ pub(crate) fn run(
 ) -> Vec<super::types::Finding> {
     let mut out = Vec::new();
     for (doc, check) in DOCS.iter().zip(CHECKS.iter()) {
-        if let Some(ids) = only {
-            if !ids.iter().any(|i| i == doc.id) {
-                continue;
-            }
+        if let Some(ids) = only
+            && !ids.iter().any(|i| i == doc.id)
+        {
+            continue;
         }
         let mut sink = Sink::new(doc, index);
         check(model, &mut sink);

@@ -67,8 +67,12 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
 pub(super) fn check_captures(m: &Model<'_>, out: &mut Sink<'_>) {
     let mut seen = std::collections::HashSet::new();
     for (body, name, range) in &m.captures {
-        let Some(reason) = m.send_reason(*body) else { continue };
-        let Some((_, at)) = m.awaits.iter().find(|(b, _)| b == body) else { continue };
+        let Some(reason) = m.send_reason(*body) else {
+            continue;
+        };
+        let Some((_, at)) = m.awaits.iter().find(|(b, _)| b == body) else {
+            continue;
+        };
         if !seen.insert((*body, name.clone())) {
             continue;
         }

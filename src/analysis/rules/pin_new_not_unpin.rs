@@ -20,10 +20,10 @@ pub(super) const DOC: RuleDoc = RuleDoc {
 
 pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
     for p in &m.mut_ref_polls {
-        if let FutureKind::Api(a) = &p.future {
-            if crate::analysis::model::apis::unpin_future(a) {
-                continue;
-            }
+        if let FutureKind::Api(a) = &p.future
+            && crate::analysis::model::apis::unpin_future(a)
+        {
+            continue;
         }
         let what = match &p.future {
             FutureKind::AsyncBlock => "an `async` block".to_string(),

@@ -74,19 +74,17 @@ fn needs_in(m: &Model<'_>, range: &Range<usize>, depth: u8) -> Needs {
         let x = call_needs(m, c);
         n.time |= x.time;
         n.io |= x.io;
-        if depth > 0 {
-            if let Callee::Path(p) = &c.callee {
-                if let Some(f) = m
-                    .fns
-                    .iter()
-                    .find(|f| f.is_async && f.name == p.last() && p.segs.len() == 1)
-                {
-                    let body = m.bodies[f.body].range.clone();
-                    let y = needs_in(m, &body, depth - 1);
-                    n.time |= y.time;
-                    n.io |= y.io;
-                }
-            }
+        if depth > 0
+            && let Callee::Path(p) = &c.callee
+            && let Some(f) = m
+                .fns
+                .iter()
+                .find(|f| f.is_async && f.name == p.last() && p.segs.len() == 1)
+        {
+            let body = m.bodies[f.body].range.clone();
+            let y = needs_in(m, &body, depth - 1);
+            n.time |= y.time;
+            n.io |= y.io;
         }
     }
     n
@@ -142,10 +140,10 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
             enabled.extend(init.methods().map(|s| s.to_string()));
             builder_local = Some(m.locals[*id].name.clone());
             for other in &m.calls {
-                if let (Callee::Method(mn), Some(r)) = (&other.callee, &other.receiver) {
-                    if matches!(&r.root, Root::Local(j) if *j == *id) {
-                        enabled.push(mn.clone());
-                    }
+                if let (Callee::Method(mn), Some(r)) = (&other.callee, &other.receiver)
+                    && matches!(&r.root, Root::Local(j) if *j == *id)
+                {
+                    enabled.push(mn.clone());
                 }
             }
         }

@@ -74,10 +74,11 @@ fn unsafe_fns(m: &Model<'_>) -> HashMap<String, String> {
             continue;
         }
         let Some(b) = c.body else { continue };
-        if let Some(f) = m.enclosing_fn(b) {
-            if f.is_async && m.bodies[f.body].kind == BodyKind::AsyncFn {
-                out.entry(f.name.clone()).or_insert_with(|| name.clone());
-            }
+        if let Some(f) = m.enclosing_fn(b)
+            && f.is_async
+            && m.bodies[f.body].kind == BodyKind::AsyncFn
+        {
+            out.entry(f.name.clone()).or_insert_with(|| name.clone());
         }
     }
     out

@@ -20,12 +20,12 @@ pub(super) const DOC: RuleDoc = RuleDoc {
 
 /// `Box::pin(x)` -> `x`.
 fn unwrap_pin(e: &syn::Expr) -> &syn::Expr {
-    if let syn::Expr::Call(c) = syntax::strip(e) {
-        if let Some(segs) = syntax::path_segs(&c.func) {
-            if segs.last().is_some_and(|l| l == "pin") && c.args.len() == 1 {
-                return unwrap_pin(&c.args[0]);
-            }
-        }
+    if let syn::Expr::Call(c) = syntax::strip(e)
+        && let Some(segs) = syntax::path_segs(&c.func)
+        && segs.last().is_some_and(|l| l == "pin")
+        && c.args.len() == 1
+    {
+        return unwrap_pin(&c.args[0]);
     }
     syntax::strip(e)
 }

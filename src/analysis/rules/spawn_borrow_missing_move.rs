@@ -1,0 +1,54 @@
+//! spawn-borrow-missing-move: a spawned `async` block without `move` that borrows locals (E0373).
+
+use super::common::Draft;
+use super::{RuleDoc, Sink};
+use crate::analysis::model::Model;
+use crate::analysis::types::Severity;
+
+pub(super) const DOC: RuleDoc = RuleDoc {
+    id: "spawn-borrow-missing-move",
+    severity: Severity::Error,
+    concept: "task-spawning",
+    fix: true,
+    title: "Spawned `async` block borrows locals (missing `move`)",
+    what_it_does: "Finds an `async` block without `move` passed to `tokio::spawn` (or `spawn_local`, `JoinSet::spawn`...) that uses a local variable or `self` of the enclosing fn by reference (a method call on it, a field, `&x`, an argument of `println!`...).",
+    why_bad: "A spawned task may outlive the function that spawned it, so it must own everything it uses (`'static`). Without `move` the block borrows the locals: error[E0373] \"async block may outlive the current function, but it borrows `x`, which is owned by the current function\" (help: \"to force the async block to take ownership, use the `move` keyword\").",
+    known_problems: "A local that is only moved into the block (passed by value) is captured by value and is fine; uses through macros other than the formatting ones are taken as borrows.",
+    example: "async fn notify_all(users: Vec<User>, mailer: Mailer) {\n    tokio::spawn(async {\n        for u in &users {\n            mailer.send(u).await;\n        }\n    });\n}",
+    use_instead: "async fn notify_all(users: Vec<User>, mailer: Mailer) {\n    tokio::spawn(async move {\n        for u in &users {\n            mailer.send(u).await;\n        }\n    });\n}",
+};
+
+pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
+    for (body, is_move, kw, what) in &m.spawned_blocks {
+        if *is_move {
+            continue;
+        }
+        // Borrowed somewhere, and never moved (one move makes the block own it).
+        let mut names: Vec<&str> = Vec::new();
+        for (b, name, _, moved) in &m.borrows {
+            if b != body || *moved || names.contains(&name.as_str()) {
+                continue;
+            }
+            let ever_moved = m
+                .borrows
+                .iter()
+                .any(|(b2, n2, _, mv)| b2 == body && n2 == name && *mv);
+            if !ever_moved {
+                names.push(name);
+            }
+        }
+        if names.is_empty() {
+            continue;
+        }
+        let list = names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let msg = format!(
+            "this `async` block is passed to {what} but borrows {list} without `move`: error[E0373] \"async block may outlive the current function\""
+        );
+        let help = "write `async move { .. }` (clone what is still needed afterwards, e.g. an `Arc`, before spawning)";
+        out.emit(Draft::new(kw.clone(), Severity::Error, msg, help));
+    }
+}
