@@ -77,7 +77,9 @@ impl<'i> Sink<'i> {
             help: d.help,
             concept: self.doc.concept.to_string(),
             span: self.index.span(&d.range),
-            fix_available: d.fix_available.unwrap_or(self.doc.fix),
+            // True only when this finding carries a computed fix: exactly the
+            // findings suggest_fix can apply (a rule's `fix` says it is meant to have one).
+            fix_available: d.fix.is_some() && d.fix_available.unwrap_or(self.doc.fix),
             doc_uri: self.doc.uri(),
             assumption: d.assumption,
             range: d.range,
