@@ -45,9 +45,22 @@ pub fn run(args: &ServeArgs) -> u8 {
 }
 
 async fn serve_stdio(knowledge: &'static Knowledge) -> anyhow::Result<()> {
-    let service = AsyncSkillServer::new(knowledge)
+    use rmcp::service::ServerInitializeError;
+    let service = match AsyncSkillServer::new(knowledge)
         .serve(rmcp::transport::stdio_pipes())
-        .await?;
+        .await
+    {
+        Ok(service) => service,
+        // The client went away before the handshake (stdin closed): nothing
+        // was asked, so nothing failed.
+        Err(ServerInitializeError::ConnectionClosed(_)) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    // The handshake is done: build the explainer now, off the async workers,
+    // so that the first explain_concept does not pay for it.
+    tokio::task::spawn_blocking(move || {
+        knowledge.explainer();
+    });
     service.waiting().await?;
     Ok(())
 }
