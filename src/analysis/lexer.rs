@@ -288,14 +288,14 @@ fn raw_string(bytes: &[u8], i: usize) -> Option<usize> {
 /// lengths of the token runs (between `,` and `;`) that precede each
 /// opening delimiter, plus the current run. Long operator chains
 /// (`a + a + ...`, `!!!!x`, `else if` chains) and deep brackets both count.
-pub fn nesting_score(toks: &[Tok]) -> (usize, usize) {
+pub fn nesting_score(src: &str, toks: &[Tok]) -> (usize, usize) {
     let mut max_depth = 0usize;
     let mut max_score = 0usize;
     // Score carried into the current group, and the run length inside it.
     let mut stack: Vec<usize> = Vec::new();
     let mut base = 0usize;
     let mut run = 0usize;
-    for t in toks {
+    for (i, t) in toks.iter().enumerate() {
         match t.kind {
             TokKind::Open(_) => {
                 stack.push(base);
@@ -304,13 +304,24 @@ pub fn nesting_score(toks: &[Tok]) -> (usize, usize) {
                 run = 0;
                 max_depth = max_depth.max(stack.len() / 2);
             }
-            TokKind::Close(_) => {
+            TokKind::Close(c) => {
                 if stack.len() >= 2 {
                     run = stack.pop().unwrap() + 1;
                     base = stack.pop().unwrap();
                 } else {
                     run = 0;
                     base = 0;
+                }
+                // A block ends an item or a statement unless the expression
+                // goes on (`} else {`, `}.await`, `}?`): then the chain nests.
+                if c == b'}' {
+                    let next = toks.get(i + 1);
+                    let goes_on = next.is_some_and(|n| {
+                        n.is_punct(b'.') || n.is_punct(b'?') || n.is_ident(src, "else")
+                    });
+                    if !goes_on {
+                        run = 0;
+                    }
                 }
             }
             TokKind::Punct(b',') | TokKind::Punct(b';') => run = 0,
@@ -375,10 +386,14 @@ mod tests {
     #[test]
     fn nesting_is_measured() {
         let deep = "(".repeat(1000) + &")".repeat(1000);
-        assert!(nesting_score(&lex(&deep)).0 == 1000);
+        assert!(nesting_score(&deep, &lex(&deep)).0 == 1000);
         let chain = "1".to_string() + &" + 1".repeat(5000);
-        assert!(nesting_score(&lex(&chain)).1 > 5000);
+        assert!(nesting_score(&chain, &lex(&chain)).1 > 5000);
         let flat = "f(1, 2, 3); g(4);".repeat(100);
-        assert!(nesting_score(&lex(&flat)).1 < 20);
+        assert!(nesting_score(&flat, &lex(&flat)).1 < 20);
+        let items = "fn f() { a(); }\nstruct S { x: u8 }\n".repeat(5000);
+        assert!(nesting_score(&items, &lex(&items)).1 < 20);
+        let elses = "if a {} ".to_string() + &"else if a {} ".repeat(5000);
+        assert!(nesting_score(&elses, &lex(&elses)).1 > 5000);
     }
 }

@@ -163,7 +163,7 @@ pub(crate) fn parse_as(slice: &str, base: usize, kind: UnitKind) -> Attempt {
 pub fn parse(text: &str) -> Snippet {
     use super::types::ParseMode;
     let toks = lexer::lex(text);
-    let (_, score) = lexer::nesting_score(&toks);
+    let (_, score) = lexer::nesting_score(text, &toks);
     if score > MAX_NESTING_SCORE {
         let ctx = if looks_like_items(text, &toks) {
             ScanCtx::Sync
