@@ -104,8 +104,10 @@ fn parse_modes() {
 
 #[test]
 fn token_fallback_catches_calls_in_unbalanced_code() {
-    let d =
-        run("async fn handler() {\n    std::thread::sleep(Duration::from_secs(1));\n    if x {\n");
+    // A stray closer: the blocks cannot be closed, only tokens are left.
+    let d = run(
+        "async fn handler() {\n    std::thread::sleep(Duration::from_secs(1));\n    if x { ) {\n",
+    );
     assert_eq!(d.parse.mode, ParseMode::Tokens);
     assert_eq!(rules_of(&d), vec!["blocking-sleep"]);
     assert_eq!(d.findings[0].span.start.line, 2);
@@ -377,4 +379,19 @@ fn runtime_option_changes_advice() {
     };
     let d = diagnose(code, &opts).unwrap();
     assert!(d.findings[0].help.contains("async_std::task::sleep"));
+}
+
+#[test]
+fn markdown_fences_and_truncated_pastes() {
+    let fenced = run("```rust\nasync fn f() {\n    std::thread::sleep(d);\n}\n```\n");
+    assert_eq!(fenced.parse.mode, ParseMode::File);
+    assert_eq!(fenced.findings[0].span.start.line, 3);
+    let truncated = run("async fn f() {\n    loop {\n        std::thread::sleep(d);\n");
+    assert_eq!(truncated.parse.mode, ParseMode::File);
+    assert!(
+        truncated.parse.errors[0]
+            .message
+            .contains("unclosed delimiter")
+    );
+    assert_eq!(rules_of(&truncated), vec!["blocking-sleep"]);
 }

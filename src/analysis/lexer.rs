@@ -332,6 +332,41 @@ pub fn nesting_score(src: &str, toks: &[Tok]) -> (usize, usize) {
     (max_depth, max_score)
 }
 
+/// The closers of delimiters left open at the end, innermost first
+/// (`"\n)}"`), when every closer in the text matches an opener; `None`
+/// when all is balanced or a closer is unmatched.
+pub fn unclosed(toks: &[Tok]) -> Option<String> {
+    let mut stack: Vec<u8> = Vec::new();
+    for t in toks {
+        match t.kind {
+            TokKind::Open(c) => stack.push(c),
+            TokKind::Close(c) => {
+                let want = match c {
+                    b')' => b'(',
+                    b']' => b'[',
+                    _ => b'{',
+                };
+                if stack.pop() != Some(want) {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+    }
+    if stack.is_empty() {
+        return None;
+    }
+    let mut s = String::from("\n");
+    for c in stack.iter().rev() {
+        s.push(match c {
+            b'(' => ')',
+            b'[' => ']',
+            _ => '}',
+        });
+    }
+    Some(s)
+}
+
 /// For each token, the index of its matching delimiter (or `usize::MAX`).
 pub fn match_delims(toks: &[Tok]) -> Vec<usize> {
     let mut m = vec![usize::MAX; toks.len()];

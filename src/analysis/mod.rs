@@ -17,6 +17,7 @@ mod lexer;
 pub(crate) mod model;
 mod options;
 mod parse;
+mod pool;
 mod rules;
 mod source;
 mod types;
@@ -29,25 +30,14 @@ pub use types::{
     Diagnosis, Finding, ParseErrorInfo, ParseInfo, ParseMode, Position, Severity, Span, summarize,
 };
 
-/// Stack of the analysis thread: syn and the walk recurse once per level
-/// of nesting, and the parser's nesting check bounds the levels.
-const STACK_BYTES: usize = 64 << 20;
-
 /// Checks the arguments, then analyses `code`.
 pub fn diagnose(code: &str, opts: &DiagnoseOptions) -> Result<Diagnosis, InputError> {
     validate(code, opts)?;
-    let run = || std::panic::catch_unwind(|| analyze(code, opts));
-    let result = std::thread::scope(|s| {
-        match std::thread::Builder::new()
-            .name("diagnose".into())
-            .stack_size(STACK_BYTES)
-            .spawn_scoped(s, run)
-        {
-            Ok(h) => h.join().unwrap_or_else(Err),
-            // No thread available: run here (the nesting check still bounds recursion).
-            Err(_) => run(),
-        }
-    });
+    let result = match pool::run(code.to_string(), opts.clone()) {
+        Some(r) => r,
+        // No analysis thread available: run here (the nesting check still bounds recursion).
+        None => std::panic::catch_unwind(|| analyze(code, opts)),
+    };
     Ok(result.unwrap_or_else(|p| internal_error(code, p)))
 }
 
@@ -55,7 +45,12 @@ pub fn diagnose(code: &str, opts: &DiagnoseOptions) -> Result<Diagnosis, InputEr
 #[doc(hidden)]
 pub fn diagnose_unguarded(code: &str, opts: &DiagnoseOptions) -> Result<Diagnosis, InputError> {
     validate(code, opts)?;
-    Ok(analyze(code, opts))
+    let d = analyze(code, opts);
+    // This thread's parse spans are no longer needed: free proc-macro2's
+    // per-thread source map, which would grow with every call otherwise.
+    // (Callers must not hold proc-macro2 spans of their own on this thread.)
+    proc_macro2::extra::invalidate_current_thread_spans();
+    Ok(d)
 }
 
 fn validate(code: &str, opts: &DiagnoseOptions) -> Result<(), InputError> {
@@ -79,9 +74,63 @@ fn validate(code: &str, opts: &DiagnoseOptions) -> Result<(), InputError> {
 }
 
 fn analyze(code: &str, opts: &DiagnoseOptions) -> Diagnosis {
+    let (d, rest) = analyze_keep(code, opts);
+    drop(rest);
+    d
+}
+
+/// The trees an analysis built, to be dropped when convenient.
+pub(crate) struct Leftovers {
+    _snippet: parse::Snippet,
+    _store: model::MacroStore,
+}
+
+/// Blanks Markdown fence lines (```` ```rust ````, ```` ``` ````) pasted
+/// with the code, keeping every byte offset.
+fn strip_fences(code: &str) -> std::borrow::Cow<'_, str> {
+    if !code.contains("```") {
+        return std::borrow::Cow::Borrowed(code);
+    }
+    let mut out = String::with_capacity(code.len());
+    for line in code.split_inclusive('\n') {
+        if line.trim_start().starts_with("```") {
+            for c in line.chars() {
+                if c == '\n' || c == '\r' {
+                    out.push(c);
+                } else {
+                    // As many spaces as the character had bytes.
+                    out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+                }
+            }
+        } else {
+            out.push_str(line);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+pub(crate) fn analyze_keep(code: &str, opts: &DiagnoseOptions) -> (Diagnosis, Leftovers) {
+    let cleaned = strip_fences(code);
+    let code: &str = &cleaned;
     let snippet = parse::parse(code);
     let store = model::MacroStore::build(&snippet);
-    let model = model::Model::build(code, &snippet, &store, opts.runtime);
+    let d = diagnosis(code, opts, &snippet, &store);
+    (
+        d,
+        Leftovers {
+            _snippet: snippet,
+            _store: store,
+        },
+    )
+}
+
+fn diagnosis(
+    code: &str,
+    opts: &DiagnoseOptions,
+    snippet: &parse::Snippet,
+    store: &model::MacroStore,
+) -> Diagnosis {
+    let model = model::Model::build(code, snippet, store, opts.runtime);
     let index = LineIndex::new(code);
     let mut findings = rules::run(&model, &index, opts.rules.as_deref());
     findings.sort_by(|a, b| {
@@ -126,4 +175,20 @@ fn internal_error(code: &str, panic: Box<dyn std::any::Any + Send>) -> Diagnosis
         },
         summary: summarize(0, 0, 0),
     }
+}
+
+/// Time of each phase of one analysis (parse, macros, model, rules), for profiling.
+#[doc(hidden)]
+pub fn profile_phases(code: &str) -> [std::time::Duration; 4] {
+    let t0 = std::time::Instant::now();
+    let snippet = parse::parse(code);
+    let t1 = std::time::Instant::now();
+    let store = model::MacroStore::build(&snippet);
+    let t2 = std::time::Instant::now();
+    let model = model::Model::build(code, &snippet, &store, Runtime::Tokio);
+    let t3 = std::time::Instant::now();
+    let index = LineIndex::new(code);
+    let _ = rules::run(&model, &index, None);
+    let t4 = std::time::Instant::now();
+    [t1 - t0, t2 - t1, t3 - t2, t4 - t3]
 }

@@ -149,8 +149,17 @@ pub fn arg_role(
     runtime_flavor: impl Fn(&Chain) -> Option<(Flavor, String)>,
 ) -> ArgRole {
     let name = path.map(|p| p.last()).or(method).unwrap_or("");
+    // Helpers that run a closure on a blocking thread: the snippet's own
+    // (`offloaders`), `*blocking*`, `asyncify`, actix's `web::block`,
+    // deadpool's `interact`.
+    let actix_block = name == "block"
+        && path.is_some_and(|p| p.segs.iter().any(|s| s == "web" || s == "actix_web"));
     if closure_arg
-        && (names.offloaders.contains(name) || name.contains("blocking") || name == "asyncify")
+        && (names.offloaders.contains(name)
+            || name.contains("blocking")
+            || name == "asyncify"
+            || name == "interact"
+            || actix_block)
     {
         return ArgRole::Exempt("a blocking-thread helper");
     }

@@ -45,6 +45,10 @@ pub struct MacroStore {
     map: HashMap<usize, Box<Parsed>>,
 }
 
+/// A macro still to parse: its key, last path segment and tokens (cheaper
+/// to keep than a clone of the whole `syn::Macro`).
+type Pending = (usize, String, proc_macro2::TokenStream);
+
 fn key(m: &syn::Macro) -> usize {
     m as *const syn::Macro as usize
 }
@@ -52,17 +56,17 @@ fn key(m: &syn::Macro) -> usize {
 impl MacroStore {
     pub fn build(snippet: &super::super::parse::Snippet) -> MacroStore {
         let mut store = MacroStore::default();
-        let mut work: Vec<(usize, syn::Macro)> = Vec::new();
+        let mut work: Vec<Pending> = Vec::new();
         for u in &snippet.units {
             collect(&u.file, &mut work);
         }
         let mut done = 0;
-        while let Some((k, mac)) = work.pop() {
+        while let Some((k, name, tokens)) = work.pop() {
             done += 1;
             if done > MAX_MACROS {
                 break;
             }
-            let parsed = Box::new(parse(&mac));
+            let parsed = Box::new(parse(&name, tokens));
             collect_parsed(&parsed, &mut work);
             store.map.insert(k, parsed);
         }
@@ -75,20 +79,21 @@ impl MacroStore {
 }
 
 struct Collector<'w> {
-    out: &'w mut Vec<(usize, syn::Macro)>,
+    out: &'w mut Vec<Pending>,
 }
 
 impl<'ast> syn::visit::Visit<'ast> for Collector<'_> {
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
-        self.out.push((key(m), m.clone()));
+        self.out
+            .push((key(m), super::syntax::macro_name(m), m.tokens.clone()));
     }
 }
 
-fn collect(file: &syn::File, out: &mut Vec<(usize, syn::Macro)>) {
+fn collect(file: &syn::File, out: &mut Vec<Pending>) {
     syn::visit::Visit::visit_file(&mut Collector { out }, file);
 }
 
-fn collect_parsed(p: &Parsed, out: &mut Vec<(usize, syn::Macro)>) {
+fn collect_parsed(p: &Parsed, out: &mut Vec<Pending>) {
     use syn::visit::Visit;
     let mut c = Collector { out };
     match p {
@@ -140,9 +145,8 @@ const OPAQUE: &[&str] = &[
     "doc",
 ];
 
-fn parse(mac: &syn::Macro) -> Parsed {
-    let name = super::syntax::macro_name(mac);
-    let tokens = mac.tokens.clone();
+fn parse(name: &str, tokens: proc_macro2::TokenStream) -> Parsed {
+    let name = name.to_string();
     if OPAQUE.contains(&name.as_str()) {
         return Parsed::Opaque;
     }
@@ -278,7 +282,10 @@ mod tests {
     fn parse_mac(src: &str) -> Parsed {
         let e: syn::Expr = syn::parse_str(src).unwrap();
         let syn::Expr::Macro(m) = e else { panic!() };
-        parse(&m.mac)
+        parse(
+            &crate::analysis::model::syntax::macro_name(&m.mac),
+            m.mac.tokens.clone(),
+        )
     }
 
     #[test]

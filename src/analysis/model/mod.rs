@@ -514,9 +514,12 @@ impl<'a> Model<'a> {
         runtime: Runtime,
     ) -> Model<'a> {
         let mut names = Names::default();
-        for t in super::lexer::lex(text) {
+        for t in &snippet.toks {
             if t.kind == super::lexer::TokKind::Ident {
-                names.idents.insert(t.text(text).to_string());
+                let w = t.text(text);
+                if !names.idents.contains(w) {
+                    names.idents.insert(w.to_string());
+                }
             }
         }
         for u in &snippet.units {

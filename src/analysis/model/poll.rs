@@ -206,7 +206,7 @@ impl A<'_> {
 
     fn range(&self, e: &Expr) -> Range<usize> {
         let s = self.unit.start_of(syntax::first_span(e));
-        let end = self.unit.map(syntax::last_span(e).byte_range().end).max(s);
+        let end = self.unit.end_of(syntax::last_span(e)).max(s);
         s..end
     }
 

@@ -151,8 +151,36 @@ pub(super) fn propagate_send(m: &mut Model<'_>) {
 fn is_lockish(name: &str) -> bool {
     matches!(
         name,
-        "lock" | "read" | "write" | "borrow" | "borrow_mut" | "enter" | "entered"
+        "lock"
+            | "read"
+            | "write"
+            | "borrow"
+            | "borrow_mut"
+            | "enter"
+            | "entered"
+            | "try_lock"
+            | "try_read"
+            | "try_write"
+            | "try_borrow"
+            | "try_borrow_mut"
     )
+}
+
+/// `match m.lock() { Ok(g) => g, Err(p) => p.into_inner() }`: every arm
+/// yields the value its pattern bound (or recovers it, or leaves).
+fn match_passes_through(m: &syn::ExprMatch) -> bool {
+    !m.arms.is_empty()
+        && m.arms.iter().all(|arm| {
+            let mut names = Vec::new();
+            syntax::pat_names(&arm.pat, &mut names);
+            let bound =
+                |e: &Expr| syntax::ident_of(e).is_some_and(|n| names.iter().any(|(b, _)| *b == n));
+            match strip(&arm.body) {
+                body if bound(body) => true,
+                Expr::MethodCall(mc) => mc.method == "into_inner" && bound(&mc.receiver),
+                body => syntax::exits(body),
+            }
+        })
 }
 
 /// The lock-like method call at the core of a guard expression
@@ -172,6 +200,10 @@ fn guard_core(e: &Expr) -> Option<(&syn::ExprMethodCall, bool)> {
             }
             Expr::Paren(p) => cur = &p.expr,
             Expr::Group(g) => cur = &g.expr,
+            Expr::Match(m) if match_passes_through(m) => {
+                adapted = true;
+                cur = &m.expr;
+            }
             Expr::MethodCall(mc) if mc.args.is_empty() && is_lockish(&mc.method.to_string()) => {
                 return Some((mc, adapted));
             }
@@ -213,8 +245,8 @@ impl<'m, 'a> Walker<'m, 'a> {
     // ---- positions -------------------------------------------------------
 
     fn range(&self, a: Span, b: Span) -> Range<usize> {
-        let s = self.unit.map(a.byte_range().start);
-        let e = self.unit.map(b.byte_range().end).max(s);
+        let s = self.unit.start_of(a);
+        let e = self.unit.end_of(b).max(s);
         s..e
     }
 
@@ -681,7 +713,15 @@ impl<'m, 'a> Walker<'m, 'a> {
             "get" | "get_mut" | "entry" | "iter" | "iter_mut" | "try_get" | "try_get_mut" => {
                 (fam == Some(T::DashMap)).then_some((LiveKind::DashRef, desc_range, None))
             }
-            "borrow" | "borrow_mut" => match fam {
+            // `try_*`: only a lock known to block (a tokio guard may be held).
+            "try_lock" | "try_read" | "try_write" => match fam {
+                Some(T::StdLock) => Some((LiveKind::Guard(LockFamily::Std), desc_range, None)),
+                Some(T::ParkingLotLock) => {
+                    Some((LiveKind::Guard(LockFamily::ParkingLot), desc_range, None))
+                }
+                _ => None,
+            },
+            "borrow" | "borrow_mut" | "try_borrow" | "try_borrow_mut" => match fam {
                 Some(T::RefCell) => Some((LiveKind::RefCellRef, desc_range, None)),
                 None if self.m.names.mentions("RefCell") => {
                     Some((LiveKind::RefCellRef, desc_range, None))

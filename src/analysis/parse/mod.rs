@@ -46,9 +46,55 @@ pub struct Unit {
     base: usize,
     /// Length of the user's slice.
     len: usize,
+    /// Where each line of the parsed text starts, and whether it is ASCII:
+    /// spans are converted from their line and column (cheap in
+    /// proc-macro2) rather than `byte_range()` (a cache insert per call).
+    lines: Vec<(usize, bool)>,
+    /// The parsed text, for the columns of non-ASCII lines.
+    parsed: String,
+}
+
+fn line_table(text: &str) -> Vec<(usize, bool)> {
+    let mut out = Vec::with_capacity(text.len() / 32 + 1);
+    let mut start = 0;
+    let mut ascii = true;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            out.push((start, ascii));
+            start = i + 1;
+            ascii = true;
+        } else if b >= 0x80 {
+            ascii = false;
+        }
+    }
+    out.push((start, ascii));
+    out
 }
 
 impl Unit {
+    /// Offset in the parsed text of a proc-macro2 line (1-based) and char column.
+    fn offset(&self, lc: proc_macro2::LineColumn) -> usize {
+        let Some(&(start, ascii)) = lc.line.checked_sub(1).and_then(|l| self.lines.get(l)) else {
+            return 0;
+        };
+        if ascii {
+            return (start + lc.column).min(self.parsed.len());
+        }
+        let line = &self.parsed[start..];
+        match line.char_indices().nth(lc.column) {
+            Some((i, _)) => start + i,
+            None => self.parsed.len(),
+        }
+    }
+
+    pub fn start_of(&self, span: proc_macro2::Span) -> usize {
+        self.map(self.offset(span.start()))
+    }
+
+    pub fn end_of(&self, span: proc_macro2::Span) -> usize {
+        self.map(self.offset(span.end()))
+    }
+
     /// Maps a byte offset of the parsed text to the user's text.
     pub fn map(&self, parsed: usize) -> usize {
         parsed.saturating_sub(self.prefix).min(self.len) + self.base
@@ -63,11 +109,8 @@ impl Unit {
 
     #[cfg_attr(not(test), allow(dead_code))]
     pub fn span_range(&self, span: proc_macro2::Span) -> Range<usize> {
-        self.map_range(span.byte_range())
-    }
-
-    pub fn start_of(&self, span: proc_macro2::Span) -> usize {
-        self.map(span.byte_range().start)
+        let s = self.start_of(span);
+        s..self.end_of(span).max(s)
     }
 }
 
@@ -80,6 +123,8 @@ pub enum ScanCtx {
 
 pub struct Snippet {
     pub units: Vec<Unit>,
+    /// The tolerant lexer's tokens of the whole text (reused by the model).
+    pub toks: Vec<Tok>,
     /// Regions that did not parse, for the token-level scan.
     pub scan: Vec<(Range<usize>, ScanCtx)>,
     pub mode: super::types::ParseMode,
@@ -107,6 +152,12 @@ pub(crate) struct Attempt {
 
 /// Parses `slice` (found at `base` in the user's text) with one wrapper.
 pub(crate) fn parse_as(slice: &str, base: usize, kind: UnitKind) -> Attempt {
+    parse_as_closed(slice, base, kind, "")
+}
+
+/// Like `parse_as`, with `closers` (delimiters the user left open) appended
+/// after the user's text.
+fn parse_as_closed(slice: &str, base: usize, kind: UnitKind, closers: &str) -> Attempt {
     let (prefix, suffix) = match kind {
         UnitKind::File => ("", ""),
         UnitKind::Items => ("impl __RustAsyncSkillSnippet {\n", "\n}"),
@@ -130,10 +181,10 @@ pub(crate) fn parse_as(slice: &str, base: usize, kind: UnitKind) -> Attempt {
     };
     let body = &slice[skip..];
     let owned;
-    let text: &str = if prefix.is_empty() {
+    let text: &str = if prefix.is_empty() && closers.is_empty() {
         body
     } else {
-        owned = format!("{prefix}{body}{suffix}");
+        owned = format!("{prefix}{body}{closers}{suffix}");
         &owned
     };
     let unit_for = |file| Unit {
@@ -142,6 +193,8 @@ pub(crate) fn parse_as(slice: &str, base: usize, kind: UnitKind) -> Attempt {
         prefix: prefix.len(),
         base: base + skip,
         len: body.len(),
+        lines: line_table(text),
+        parsed: text.to_string(),
     };
     match syn::parse_str::<syn::File>(text) {
         Ok(file) => Attempt {
@@ -172,6 +225,7 @@ pub fn parse(text: &str) -> Snippet {
         };
         return Snippet {
             units: Vec::new(),
+            toks,
             scan: vec![(0..text.len(), ctx)],
             mode: ParseMode::Tokens,
             errors: vec![(
@@ -185,6 +239,7 @@ pub fn parse(text: &str) -> Snippet {
     if text.trim().is_empty() {
         return Snippet {
             units: Vec::new(),
+            toks,
             scan: Vec::new(),
             mode: ParseMode::File,
             errors: Vec::new(),
@@ -218,6 +273,7 @@ pub fn parse(text: &str) -> Snippet {
             };
             return Snippet {
                 units: vec![unit],
+                toks,
                 scan: Vec::new(),
                 mode,
                 errors: Vec::new(),
@@ -232,7 +288,34 @@ pub fn parse(text: &str) -> Snippet {
         .into_iter()
         .max_by_key(|(k, _, r)| (r.start, matches!(k, UnitKind::File) as u8))
         .map(|(_, m, r)| (m, r));
+    // A paste cut short: close what is still open and try again.
+    if let Some(closers) = lexer::unclosed(&toks) {
+        for &kind in order {
+            if let Some(unit) = parse_as_closed(text, 0, kind, &closers).unit {
+                let mode = match kind {
+                    UnitKind::File => ParseMode::File,
+                    UnitKind::Items => ParseMode::Items,
+                    UnitKind::Statements { .. } => ParseMode::Statements,
+                };
+                let at = text.trim_end().len();
+                return Snippet {
+                    units: vec![unit],
+                    toks,
+                    scan: Vec::new(),
+                    mode,
+                    errors: vec![(
+                        format!(
+                            "unclosed delimiter: the code ends inside a block; analysed as if `{}` followed",
+                            closers.trim()
+                        ),
+                        at..at,
+                    )],
+                };
+            }
+        }
+    }
     let mut snippet = recover::recover(text, &toks, items_first);
+    snippet.toks = toks;
     snippet.errors.extend(best);
     snippet.errors.sort_by_key(|(_, r)| r.start);
     snippet.errors.dedup_by(|a, b| a.1 == b.1);

@@ -85,6 +85,7 @@ pub(super) fn recover(text: &str, toks: &[Tok], items_first: bool) -> Snippet {
     }
     Snippet {
         units,
+        toks: Vec::new(),
         scan: normalize(r.blanks),
         mode: ParseMode::Tokens,
         errors: Vec::new(),
@@ -353,9 +354,25 @@ mod tests {
 
     #[test]
     fn unbalanced_code_still_yields_parts() {
-        let text = "fn ok() {}\nasync fn f() {\n    thread::sleep(d);\n";
+        // Unclosed *and* broken: closing the braces is not enough, so the
+        // recovery pass has to carve out what parses.
+        let text = "fn ok() {}\nasync fn f() {\n    let x = ...;\n    thread::sleep(d);\n";
         let s = parse(text);
         assert_eq!(s.mode, ParseMode::Tokens);
         assert!(!s.units.is_empty() || !s.scan.is_empty());
+        assert!(!s.errors.is_empty());
+    }
+
+    #[test]
+    fn a_paste_cut_short_is_closed_and_parsed() {
+        let text = "fn ok() {}\nasync fn f() {\n    thread::sleep(d);\n";
+        let s = parse(text);
+        assert_eq!(s.units.len(), 1);
+        assert!(s.scan.is_empty());
+        assert!(
+            s.errors
+                .iter()
+                .any(|(m, _)| m.contains("unclosed delimiter"))
+        );
     }
 }

@@ -19,24 +19,33 @@ pub(super) const DOC: RuleDoc = RuleDoc {
 };
 
 pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
+    if m.spawned_blocks.is_empty() {
+        return;
+    }
+    // Per async block: each variable, and whether some use moves it.
+    let mut uses: std::collections::HashMap<usize, Vec<(&str, bool)>> =
+        std::collections::HashMap::new();
+    for (b, name, _, moved) in &m.borrows {
+        let v = uses.entry(*b).or_default();
+        match v.iter_mut().find(|(n, _)| n == name) {
+            Some(e) => e.1 |= *moved,
+            None => v.push((name, *moved)),
+        }
+    }
     for (body, is_move, kw, what) in &m.spawned_blocks {
         if *is_move {
             continue;
         }
         // Borrowed somewhere, and never moved (one move makes the block own it).
-        let mut names: Vec<&str> = Vec::new();
-        for (b, name, _, moved) in &m.borrows {
-            if b != body || *moved || names.contains(&name.as_str()) {
-                continue;
-            }
-            let ever_moved = m
-                .borrows
-                .iter()
-                .any(|(b2, n2, _, mv)| b2 == body && n2 == name && *mv);
-            if !ever_moved {
-                names.push(name);
-            }
-        }
+        let names: Vec<&str> = uses
+            .get(body)
+            .map(|v| {
+                v.iter()
+                    .filter(|(_, moved)| !moved)
+                    .map(|(n, _)| *n)
+                    .collect()
+            })
+            .unwrap_or_default();
         if names.is_empty() {
             continue;
         }
