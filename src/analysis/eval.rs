@@ -126,7 +126,7 @@ pub fn options(text: &str) -> DiagnoseOptions {
     opts
 }
 
-fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
+pub fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
     };

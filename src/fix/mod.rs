@@ -9,6 +9,8 @@
 //! - Passes repeat until nothing fixable is left (at most [`MAX_PASSES`]), so
 //!   fixing already-fixed code changes nothing.
 
+pub mod verify;
+
 use crate::analysis::{
     DiagnoseOptions, Edit, Finding, Fix, FixSafety, InputError, LineIndex, Span, diagnose,
 };

@@ -53,6 +53,36 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
             }
             _ => continue,
         };
-        out.emit(Draft::new(c.range.clone(), sev, msg, help));
+        let fix = match &c.callee {
+            Callee::Path(p) if p.last() == "block_on" => fix(m, c),
+            Callee::Method(n) if n == "block_on" => fix(m, c),
+            _ => None, // a runtime created here: the help says what to use instead
+        };
+        out.emit(Draft::new(c.range.clone(), sev, msg, help).with_fix(fix));
     }
+}
+
+/// `block_on(fut)` / `rt.block_on(fut)` -> `fut.await`, where `.await` can
+/// be written: the same future runs to the same output on the runtime
+/// already driving this task.
+fn fix(m: &Model<'_>, c: &crate::analysis::model::Call<'_>) -> Option<crate::analysis::fix::Fix> {
+    use super::fixkit;
+    if !fixkit::can_await_at(m, c) {
+        return None;
+    }
+    let arg = match c.expr? {
+        syn::Expr::Call(call) if call.args.len() == 1 => &call.args[0],
+        syn::Expr::MethodCall(mc) if mc.args.len() == 1 => &mc.args[0],
+        _ => return None,
+    };
+    let range = c.args.first()?.range.clone();
+    let arg_text = m.text.get(range)?;
+    Some(fixkit::fix(
+        crate::analysis::fix::FixSafety::Safe,
+        "`.await` the future instead of blocking the worker thread on it",
+        vec![fixkit::edit(
+            c.range.clone(),
+            fixkit::awaited(arg_text, Some(arg)),
+        )],
+    ))
 }

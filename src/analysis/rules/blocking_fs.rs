@@ -1,7 +1,9 @@
 //! blocking-fs: `std::fs` calls in async context.
 
 use super::common::{Draft, offload, where_};
+use super::fixkit;
 use super::{RuleDoc, Sink};
+use crate::analysis::fix::{Fix, FixSafety};
 use crate::analysis::model::{Callee, Model, Resolved, Root};
 use crate::analysis::options::Runtime;
 use crate::analysis::types::Severity;
@@ -144,6 +146,40 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
             "blocking file system call `{name}` {}: it stalls the worker thread until the disk answers",
             where_(m, c)
         );
-        out.emit(Draft::new(c.range.clone(), sev, msg, help).assume(assumption));
+        let fix = fix(m, c, &name);
+        out.emit(
+            Draft::new(c.range.clone(), sev, msg, help)
+                .assume(assumption)
+                .with_fix(fix),
+        );
     }
+}
+
+/// `std::fs::f(..)` -> `tokio::fs::f(..).await` for the functions whose
+/// tokio twin takes the same arguments and returns the same type. Not for
+/// `read_dir` (tokio's `ReadDir` is polled with `next_entry().await`) nor
+/// for `File`/`OpenOptions` (the later `Read`/`Write` calls would need the
+/// async traits): those keep the advice in the help.
+fn fix(m: &Model<'_>, c: &crate::analysis::model::Call<'_>, name: &str) -> Option<Fix> {
+    if !matches!(m.runtime, Runtime::Tokio | Runtime::Any)
+        || !TWINS.contains(&name)
+        || name == "read_dir"
+        || !matches!(c.callee, Callee::Path(_))
+        || !fixkit::can_await_at(m, c)
+    {
+        return None;
+    }
+    Some(fixkit::fix(
+        FixSafety::Safe,
+        format!(
+            "call `tokio::fs::{name}(..).await`: the same result, with the file system call on tokio's blocking pool"
+        ),
+        vec![
+            fixkit::edit(
+                fixkit::callee_path_range(m, c)?,
+                format!("tokio::fs::{name}"),
+            ),
+            fixkit::insert(c.range.end, ".await"),
+        ],
+    ))
 }

@@ -94,7 +94,49 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
                 msg,
                 format!("use `tokio::process::Command` and `.{name}().await`"),
             )
-            .assume(assumption),
+            .assume(assumption)
+            .with_fix(fix(m, c, recv)),
         );
     }
+}
+
+/// `Command::new(..)...output()` -> `tokio::process::Command::new(..)...output().await`
+/// when the whole builder chain is this one expression (tokio's `Command`
+/// has the same builder methods, and `output`/`status`/`wait` return the
+/// same types once awaited). A command kept in a local is left to the help:
+/// its other uses (`spawn`, `kill`...) would change too.
+fn fix(
+    m: &Model<'_>,
+    c: &crate::analysis::model::Call<'_>,
+    recv: &Chain,
+) -> Option<crate::analysis::fix::Fix> {
+    if !matches!(recv.root, Root::Call { .. }) || !super::fixkit::can_await_at(m, c) {
+        return None;
+    }
+    if !matches!(
+        m.runtime,
+        crate::analysis::options::Runtime::Tokio | crate::analysis::options::Runtime::Any
+    ) {
+        return None;
+    }
+    let text = m.text.get(c.range.clone())?;
+    let open = text.find('(')?;
+    let path = text[..open].trim_end();
+    if !path.ends_with("Command::new") {
+        return None;
+    }
+    let name = c.method()?;
+    Some(super::fixkit::fix(
+        crate::analysis::fix::FixSafety::Safe,
+        format!(
+            "build the command with `tokio::process::Command` and `.{name}().await` it: the worker is free while the child runs"
+        ),
+        vec![
+            super::fixkit::edit(
+                c.range.start..c.range.start + path.len(),
+                "tokio::process::Command::new",
+            ),
+            super::fixkit::insert(c.range.end, ".await"),
+        ],
+    ))
 }

@@ -1,8 +1,11 @@
 //! blocking-sleep: `std::thread::sleep` in async context.
 
 use super::common::{Draft, async_sleep, where_};
+use super::fixkit;
 use super::{RuleDoc, Sink};
+use crate::analysis::fix::{Fix, FixSafety};
 use crate::analysis::model::{Callee, Model, Use, apis};
+use crate::analysis::options::Runtime;
 use crate::analysis::types::Severity;
 
 pub(super) const DOC: RuleDoc = RuleDoc {
@@ -52,8 +55,37 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
             "`std::thread::sleep` blocks the runtime worker thread {}: every task on it stalls",
             where_(m, c)
         );
-        out.emit(Draft::new(c.range.clone(), sev, msg, help).assume(assumption));
+        out.emit(
+            Draft::new(c.range.clone(), sev, msg, help)
+                .assume(assumption)
+                .with_fix(fix(m, c)),
+        );
     }
+}
+
+/// `thread::sleep(d)` -> `tokio::time::sleep(d).await` (the runtime's own
+/// sleep), where `.await` can be written. The duration expression is kept
+/// as written.
+fn fix(m: &Model<'_>, c: &crate::analysis::model::Call<'_>) -> Option<Fix> {
+    if !fixkit::can_await_at(m, c) {
+        return None;
+    }
+    let path = match m.runtime {
+        Runtime::Tokio | Runtime::Any => "tokio::time::sleep",
+        Runtime::AsyncStd => "async_std::task::sleep",
+        Runtime::Smol => return None, // `Timer::after(d).await` returns an `Instant`, not `()`
+    };
+    let edits = vec![
+        fixkit::edit(fixkit::callee_path_range(m, c)?, path),
+        fixkit::insert(c.range.end, ".await"),
+    ];
+    Some(fixkit::fix(
+        FixSafety::Safe,
+        format!(
+            "replace the blocking sleep with `{path}(..).await`, which yields the worker while it waits"
+        ),
+        edits,
+    ))
 }
 
 /// A bare unresolved `sleep(d)`: std's only when it is not a future in the

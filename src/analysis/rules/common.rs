@@ -44,6 +44,12 @@ impl Draft {
         self
     }
 
+    /// Attaches a machine-applicable fix (none: the help stays the advice).
+    pub fn with_fix(mut self, fix: Option<Fix>) -> Draft {
+        self.fix = fix;
+        self
+    }
+
     pub fn fixable(mut self, yes: bool) -> Draft {
         self.fix_available = Some(yes);
         self

@@ -2,7 +2,7 @@
 
 use super::common::Draft;
 use super::{RuleDoc, Sink};
-use crate::analysis::model::{Call, Callee, How, Model, Root, Use, apis};
+use crate::analysis::model::{BodyKind, Call, Callee, How, Model, Root, Use, apis};
 use crate::analysis::types::Severity;
 
 pub(super) const DOC: RuleDoc = RuleDoc {
@@ -217,16 +217,41 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
         } else {
             "futures do nothing until polled: `.await` it in async code, or hand it to `tokio::spawn` / `block_on`".to_string()
         };
-        out.emit(Draft::new(c.range.clone(), Severity::Warning, msg, help).assume(assumption));
+        let fix = super::fixkit::can_await_at(m, c).then(|| await_fix(c.range.end, &what));
+        out.emit(
+            Draft::new(c.range.clone(), Severity::Warning, msg, help)
+                .assume(assumption)
+                .with_fix(fix),
+        );
     }
     for r in &m.discarded_blocks {
         let msg =
             "this `async` block is created and dropped without being awaited: its body never runs";
-        out.emit(Draft::new(
-            r.clone(),
-            Severity::Warning,
-            msg,
-            "`.await` it, or `tokio::spawn` it to run it concurrently",
-        ));
+        // `.await` can be written where the block's enclosing body is async.
+        let fix = m
+            .bodies
+            .iter()
+            .find(|b| b.kind == BodyKind::AsyncBlock && b.range == *r)
+            .and_then(|b| b.parent)
+            .filter(|p| super::fixkit::can_await_in(m, *p))
+            .map(|_| await_fix(r.end, "async block"));
+        out.emit(
+            Draft::new(
+                r.clone(),
+                Severity::Warning,
+                msg,
+                "`.await` it, or `tokio::spawn` it to run it concurrently",
+            )
+            .with_fix(fix),
+        );
     }
+}
+
+/// Appends `.await` to the future: it now runs, to completion, here.
+fn await_fix(end: usize, what: &str) -> crate::analysis::fix::Fix {
+    super::fixkit::fix(
+        crate::analysis::fix::FixSafety::Safe,
+        format!("add `.await`: the future of `{what}` now runs to completion here"),
+        vec![super::fixkit::insert(end, ".await")],
+    )
 }

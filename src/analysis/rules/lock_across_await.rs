@@ -38,7 +38,8 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
         let help = "drop the guard before the `.await` (end its block, or copy what you need out), or use `tokio::sync::Mutex` and `.lock().await`";
         out.emit(
             Draft::new(live.range.clone(), Severity::Warning, msg, help)
-                .assume(live.assumption.clone()),
+                .assume(live.assumption.clone())
+                .with_fix(super::fixkit::scope_fix(m, live, hold, "the guard's scope")),
         );
     }
 }

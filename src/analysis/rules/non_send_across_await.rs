@@ -58,7 +58,8 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
         };
         out.emit(
             Draft::new(live.range.clone(), Severity::Error, msg, help)
-                .assume(live.assumption.clone()),
+                .assume(live.assumption.clone())
+                .with_fix(super::fixkit::scope_fix(m, live, hold, "the value's scope")),
         );
     }
 }

@@ -27,6 +27,7 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
             via_words(&live.via)
         );
         let help = "end the borrow before the `.await` (a block, or clone the data out)";
-        out.emit(Draft::new(live.range.clone(), Severity::Warning, msg, help));
+        let fix = super::fixkit::scope_fix(m, live, hold, "the borrow's scope");
+        out.emit(Draft::new(live.range.clone(), Severity::Warning, msg, help).with_fix(fix));
     }
 }

@@ -30,6 +30,8 @@ fn unwrap_pin(e: &syn::Expr) -> &syn::Expr {
     syntax::strip(e)
 }
 
+mod hoist;
+
 pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
     for s in &m.selects {
         if s.kind != SelectKind::Tokio || !s.in_loop {
@@ -102,24 +104,33 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
             let help = "create the timer once before the loop, `tokio::pin!` it, and select on `&mut timer` (reset it when it fires); keep it only if an idle timeout is meant";
             if is_interval {
                 let msg = "`interval(..).tick()` builds a new interval on every loop iteration, and a new interval's first tick completes at once: this branch fires immediately every time instead of once per period";
-                out.emit(Draft::new(
-                    b.fut_range.clone(),
-                    sev,
-                    msg,
-                    "create the interval once before the loop and select on `interval.tick()`",
-                ));
+                out.emit(
+                    Draft::new(
+                        b.fut_range.clone(),
+                        sev,
+                        msg,
+                        "create the interval once before the loop and select on `interval.tick()`",
+                    )
+                    .with_fix(hoist::interval(m, s, b)),
+                );
             } else if b.continues {
                 let msg = format!(
                     "`{what}` is created anew on every loop iteration, so the timer restarts whenever another branch wins and may never fire"
                 );
-                out.emit(Draft::new(b.fut_range.clone(), sev, msg, help));
+                out.emit(
+                    Draft::new(b.fut_range.clone(), sev, msg, help)
+                        .with_fix(hoist::timer(m, s, b, &what)),
+                );
             } else {
                 // A timer that ends the loop: an idle timeout if restarting is meant,
                 // a deadline that never comes if not.
                 let msg = format!(
                     "`{what}` is created anew on every loop iteration: it fires only after a quiet period with no other branch winning. Fine for an idle timeout; an overall deadline would never fire while traffic continues"
                 );
-                out.emit(Draft::new(b.fut_range.clone(), Severity::Info, msg, help));
+                out.emit(
+                    Draft::new(b.fut_range.clone(), Severity::Info, msg, help)
+                        .with_fix(hoist::timer(m, s, b, &what)),
+                );
             }
         }
     }

@@ -48,6 +48,16 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
             where_(m, c)
         );
         let help = format!("use `.{async_name}(..).await`");
-        out.emit(Draft::new(c.range.clone(), sev, msg, help));
+        let fix = super::fixkit::can_await_at(m, c).then(|| {
+            super::fixkit::fix(
+                crate::analysis::fix::FixSafety::Safe,
+                format!("call the async twin: `.{async_name}(..).await`"),
+                vec![
+                    super::fixkit::edit(c.name_range.clone(), async_name),
+                    super::fixkit::insert(c.range.end, ".await"),
+                ],
+            )
+        });
+        out.emit(Draft::new(c.range.clone(), sev, msg, help).with_fix(fix));
     }
 }

@@ -1,0 +1,311 @@
+//! What the rules' machine-applicable fixes share: where `.await` may be
+//! written, edits that keep the user's indentation, statement and block
+//! boundaries read from the syntax trees, and the block-scope fix for a
+//! value held across an `.await`.
+//!
+//! Every edit is a byte range of the user's text. Paths are written in full
+//! (`tokio::time::sleep`) so a fix never needs a `use` line.
+#![allow(dead_code)] // shared by a growing set of rules
+
+use crate::analysis::fix::{Edit, Fix, FixSafety};
+use crate::analysis::lexer::TokKind;
+use crate::analysis::model::{BodyKind, Call, Hold, Live, Model, Use};
+use std::collections::HashSet;
+use std::ops::Range;
+use syn::spanned::Spanned;
+use syn::visit::Visit;
+
+/// Can `.await` be written at this call? Only directly in an async fn, block
+/// or closure: not in a sync closure inside one (`.map(|x| ..)`), not in a
+/// `poll` body, not in a closure passed to an unknown function.
+pub fn can_await_at(m: &Model<'_>, c: &Call<'_>) -> bool {
+    c.ctx == crate::analysis::model::Ctx::Async
+        && c.body
+            .is_some_and(|b| can_await_in(m, b) && c.range.end <= m.text.len())
+}
+
+/// Is `b` a body where `.await` is allowed?
+pub fn can_await_in(m: &Model<'_>, b: usize) -> bool {
+    m.bodies.get(b).is_some_and(|body| body.kind.is_async())
+}
+
+pub fn edit(range: Range<usize>, replacement: impl Into<String>) -> Edit {
+    Edit {
+        range,
+        replacement: replacement.into(),
+    }
+}
+
+pub fn insert(at: usize, text: impl Into<String>) -> Edit {
+    edit(at..at, text)
+}
+
+pub fn fix(safety: FixSafety, description: impl Into<String>, edits: Vec<Edit>) -> Fix {
+    Fix {
+        edits,
+        safety,
+        description: description.into(),
+    }
+}
+
+/// Start of the line holding `pos`.
+pub fn line_start(text: &str, pos: usize) -> usize {
+    text[..pos.min(text.len())]
+        .rfind('\n')
+        .map(|i| i + 1)
+        .unwrap_or(0)
+}
+
+/// The whitespace that indents the line holding `pos`.
+pub fn indent_of(text: &str, pos: usize) -> &str {
+    let start = line_start(text, pos);
+    let line = &text[start..];
+    let n = line.len() - line.trim_start_matches([' ', '\t']).len();
+    &line[..n]
+}
+
+/// Does only whitespace precede `pos` on its line?
+pub fn starts_line(text: &str, pos: usize) -> bool {
+    text[line_start(text, pos)..pos].trim().is_empty()
+}
+
+/// Inserts `line` as a statement of its own before the statement starting
+/// at `stmt_start`, on its own line with the same indentation when the
+/// statement starts a line.
+pub fn insert_stmt_before(text: &str, stmt_start: usize, line: &str) -> Edit {
+    if starts_line(text, stmt_start) {
+        let indent = indent_of(text, stmt_start);
+        insert(stmt_start, format!("{line}\n{indent}"))
+    } else {
+        insert(stmt_start, format!("{line} "))
+    }
+}
+
+/// Inserts `line` as a statement after the statement ending at `stmt_end`.
+pub fn insert_stmt_after(text: &str, stmt_start: usize, stmt_end: usize, line: &str) -> Edit {
+    if starts_line(text, stmt_start) {
+        let indent = indent_of(text, stmt_start);
+        insert(stmt_end, format!("\n{indent}{line}"))
+    } else {
+        insert(stmt_end, format!(" {line}"))
+    }
+}
+
+/// `expr.await`, with parentheses when `.await` would bind to less than the
+/// whole expression (`a + b`, `&x`, `x as T`, a closure...).
+pub fn awaited(expr_text: &str, expr: Option<&syn::Expr>) -> String {
+    let postfix_ok = match expr {
+        Some(e) => matches!(
+            e,
+            syn::Expr::Path(_)
+                | syn::Expr::Call(_)
+                | syn::Expr::MethodCall(_)
+                | syn::Expr::Field(_)
+                | syn::Expr::Async(_)
+                | syn::Expr::Paren(_)
+                | syn::Expr::Macro(_)
+                | syn::Expr::Index(_)
+                | syn::Expr::Await(_)
+                | syn::Expr::Try(_)
+                | syn::Expr::Block(_)
+        ),
+        None => expr_text
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == ':'),
+    };
+    if postfix_ok {
+        format!("{expr_text}.await")
+    } else {
+        format!("({expr_text}).await")
+    }
+}
+
+/// A name for a new binding that the snippet does not use yet.
+pub fn fresh_name(m: &Model<'_>, base: &str) -> String {
+    if !m.names.idents.contains(base) {
+        return base.to_string();
+    }
+    (2..)
+        .map(|i| format!("{base}{i}"))
+        .find(|n| !m.names.idents.contains(n))
+        .unwrap()
+}
+
+/// Byte ranges (user text) of the statements of one block, with the
+/// names bound by `let` statements (top-level of the pattern).
+pub struct BlockStmts {
+    pub stmts: Vec<StmtInfo>,
+    /// From `{` to `}`.
+    pub range: Range<usize>,
+}
+
+pub struct StmtInfo {
+    pub range: Range<usize>,
+    pub is_let: bool,
+    /// Names bound by this statement (a `let`'s pattern).
+    pub binds: Vec<String>,
+}
+
+/// Every block of every parsed unit with its statements.
+pub fn blocks(m: &Model<'_>) -> Vec<BlockStmts> {
+    struct V<'u> {
+        unit: &'u crate::analysis::parse::Unit,
+        out: Vec<BlockStmts>,
+    }
+    impl<'ast> Visit<'ast> for V<'_> {
+        fn visit_block(&mut self, b: &'ast syn::Block) {
+            let range = self.unit.span_range(b.brace_token.span.join());
+            let stmts = b
+                .stmts
+                .iter()
+                .map(|s| {
+                    let (is_let, binds) = match s {
+                        syn::Stmt::Local(l) => (true, pat_names(&l.pat)),
+                        _ => (false, Vec::new()),
+                    };
+                    StmtInfo {
+                        range: self.unit.span_range(s.span()),
+                        is_let,
+                        binds,
+                    }
+                })
+                .collect();
+            self.out.push(BlockStmts { stmts, range });
+            syn::visit::visit_block(self, b);
+        }
+    }
+    let mut all = Vec::new();
+    for unit in &m.snippet.units {
+        let mut v = V {
+            unit,
+            out: Vec::new(),
+        };
+        v.visit_file(&unit.file);
+        all.extend(v.out);
+    }
+    all
+}
+
+/// The identifiers a pattern binds.
+pub fn pat_names(p: &syn::Pat) -> Vec<String> {
+    struct V(Vec<String>);
+    impl<'ast> Visit<'ast> for V {
+        fn visit_pat_ident(&mut self, i: &'ast syn::PatIdent) {
+            self.0.push(i.ident.to_string());
+            syn::visit::visit_pat_ident(self, i);
+        }
+    }
+    let mut v = V(Vec::new());
+    v.visit_pat(p);
+    v.0
+}
+
+/// Identifiers (as tokens, so also inside macros) in a range of the text.
+pub fn idents_in<'t>(m: &Model<'t>, r: &Range<usize>) -> HashSet<&'t str> {
+    m.snippet
+        .toks
+        .iter()
+        .filter(|t| {
+            t.kind == TokKind::Ident && t.start as usize >= r.start && t.end as usize <= r.end
+        })
+        .map(|t| t.text(m.text))
+        .collect()
+}
+
+/// The block-scope fix for a value held across an `.await`: the statements
+/// from the one binding it to the one before the `.await` are wrapped in
+/// `{ .. }`, so the value is dropped at the closing brace, before the await.
+///
+/// Only for a value bound by `let` in the same block as the statement that
+/// awaits; not when a name bound in the wrapped statements is used after
+/// them (the value itself, or a result computed under it).
+pub fn scope_fix(m: &Model<'_>, live: &Live, hold: &Hold, what: &str) -> Option<Fix> {
+    if !matches!(live.via, crate::analysis::model::Via::Binding(_)) {
+        return None;
+    }
+    let blocks = blocks(m);
+    // The innermost block with a `let` statement around the value's creation.
+    let (block, first) = blocks
+        .iter()
+        .filter_map(|b| {
+            let i = b.stmts.iter().position(|s| {
+                s.is_let && s.range.start <= live.range.start && live.range.end <= s.range.end
+            })?;
+            Some((b, i))
+        })
+        .min_by_key(|(b, i)| b.stmts[*i].range.len())?;
+    let at = hold.await_range.start;
+    let awaiting = block
+        .stmts
+        .iter()
+        .position(|s| s.range.start <= at && at < s.range.end.max(s.range.start + 1))?;
+    if awaiting <= first {
+        return None;
+    }
+    let wrapped = &block.stmts[first..awaiting];
+    let bound: HashSet<&str> = wrapped
+        .iter()
+        .flat_map(|s| s.binds.iter().map(String::as_str))
+        .collect();
+    let rest = block.stmts[awaiting].range.start..block.range.end;
+    if idents_in(m, &rest).iter().any(|i| bound.contains(i)) {
+        return None;
+    }
+    let start = wrapped[0].range.start;
+    let end = wrapped[wrapped.len() - 1].range.end;
+    let text = m.text;
+    let description = format!(
+        "end {what} in a block before the `.await` (line {}): it is dropped at the `}}`; \
+         this may change behaviour if the code relied on holding it across the await",
+        super::common::line_of(m, at)
+    );
+    let edits = if starts_line(text, start) && text[end..].starts_with(['\n', '\r']) {
+        let indent = indent_of(text, start);
+        // The first line gets the `{` line and its extra indentation in one
+        // insertion; every other non-blank line is indented by four spaces.
+        let first_line = line_start(text, start);
+        let mut edits = vec![insert(first_line, format!("{indent}{{\n    "))];
+        let mut pos = text[first_line..]
+            .find('\n')
+            .map_or(text.len(), |i| first_line + i + 1);
+        while pos < end {
+            let line_end = text[pos..]
+                .find('\n')
+                .map(|i| pos + i)
+                .unwrap_or(text.len());
+            if !text[pos..line_end].trim().is_empty() {
+                edits.push(insert(pos, "    "));
+            }
+            pos = line_end + 1;
+        }
+        edits.push(insert(end, format!("\n{indent}}}")));
+        edits
+    } else {
+        vec![insert(start, "{ "), insert(end, " }")]
+    };
+    Some(fix(FixSafety::MaybeIncorrect, description, edits))
+}
+
+/// Is the call a statement of its own (`f(..);`) or `let _ = f(..);`?
+pub fn is_discarded(c: &Call<'_>) -> bool {
+    matches!(c.parent, Use::Discard | Use::LetUnderscore)
+}
+
+/// Does the body of `b` (or an enclosing body) have this kind?
+pub fn body_kind(m: &Model<'_>, b: Option<usize>) -> Option<BodyKind> {
+    b.and_then(|b| m.bodies.get(b)).map(|b| b.kind)
+}
+
+/// The whole callee path of a path call (`std::thread::sleep` in
+/// `std::thread::sleep(d)`): from the call's start to its `(`.
+pub fn callee_path_range(m: &Model<'_>, c: &Call<'_>) -> Option<Range<usize>> {
+    if !matches!(c.callee, crate::analysis::model::Callee::Path(_)) {
+        return None;
+    }
+    let text = m.text.get(c.range.clone())?;
+    let path = text[..text.find('(')?].trim_end();
+    if path.is_empty() || path.contains(|ch: char| ch.is_whitespace() || ch == '<') {
+        return None; // turbofish or a path split over lines: leave it to the help
+    }
+    Some(c.range.start..c.range.start + path.len())
+}
