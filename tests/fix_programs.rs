@@ -15,7 +15,7 @@
 //! The scratch crate builds tokio and futures once (about a minute on a
 //! cold cache), in its own target dir under the test's tmp dir.
 
-use rust_async_skill::analysis::{DiagnoseOptions, diagnose, eval};
+use rust_async_skill::analysis::{DiagnoseOptions, Severity, diagnose, eval};
 use rust_async_skill::fix::{suggest_fix, verify};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -60,6 +60,17 @@ fn programs() -> Vec<Program> {
                         problems.push(format!("{stem}: {rule}: {why}"));
                     }
                 }
+            }
+        }
+        // Programs are exact: every finding of severity warning or error is marked.
+        for f in &d.findings {
+            if f.severity >= Severity::Warning
+                && !marks.contains(&(f.span.start.line, f.rule.clone()))
+            {
+                problems.push(format!(
+                    "{stem}:{}: unmarked `{}` finding: {}",
+                    f.span.start.line, f.rule, f.message
+                ));
             }
         }
         let fixed = suggest_fix(&original, &opts).unwrap();

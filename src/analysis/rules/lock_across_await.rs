@@ -18,6 +18,8 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     use_instead: "async fn bump(state: &std::sync::Mutex<State>, db: &Db) {\n    let count = {\n        let mut s = state.lock().unwrap();\n        s.count += 1;\n        s.count\n    }; // guard dropped here\n    db.save(count).await;\n}",
 };
 
+pub(super) mod to_tokio;
+
 pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
     let values = held_values(m, |l, h| matches!(l.kind, LiveKind::Guard(_)) && !h.dropped);
     for (live, hold) in values {
@@ -39,7 +41,10 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
         out.emit(
             Draft::new(live.range.clone(), Severity::Warning, msg, help)
                 .assume(live.assumption.clone())
-                .with_fix(super::fixkit::scope_fix(m, live, hold, "the guard's scope")),
+                .with_fix(
+                    super::fixkit::scope_fix(m, live, hold, "the guard's scope")
+                        .or_else(|| to_tokio::fix(m, fam)),
+                ),
         );
     }
 }

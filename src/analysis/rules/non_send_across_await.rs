@@ -59,7 +59,14 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
         out.emit(
             Draft::new(live.range.clone(), Severity::Error, msg, help)
                 .assume(live.assumption.clone())
-                .with_fix(super::fixkit::scope_fix(m, live, hold, "the value's scope")),
+                .with_fix(
+                    super::fixkit::scope_fix(m, live, hold, "the value's scope").or_else(|| {
+                        match live.kind {
+                            LiveKind::Guard(fam) => super::lock_across_await::to_tokio::fix(m, fam),
+                            _ => None,
+                        }
+                    }),
+                ),
         );
     }
 }

@@ -58,6 +58,41 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
             "this `async` block is passed to {what} but borrows {list} without `move`: error[E0373] \"async block may outlive the current function\""
         );
         let help = "write `async move { .. }` (clone what is still needed afterwards, e.g. an `Arc`, before spawning)";
-        out.emit(Draft::new(kw.clone(), Severity::Error, msg, help));
+        let fix = move_fix(m, *body, kw, &names);
+        out.emit(Draft::new(kw.clone(), Severity::Error, msg, help).with_fix(fix));
     }
+}
+
+/// `async {` -> `async move {` when none of the borrowed names is used
+/// after the block in its enclosing fn (a later use would then be a use
+/// after move, E0382) and `self` is not among them (`move` of `&self`
+/// still borrows).
+fn move_fix(
+    m: &Model<'_>,
+    body: usize,
+    kw: &std::ops::Range<usize>,
+    names: &[&str],
+) -> Option<crate::analysis::fix::Fix> {
+    if names.contains(&"self") || m.text.get(kw.clone())? != "async" {
+        return None;
+    }
+    let block_end = m.bodies.get(body)?.range.end;
+    let mut outer = m.bodies[body].parent;
+    let mut fn_end = None;
+    while let Some(b) = outer {
+        if m.bodies[b].fn_index.is_some() {
+            fn_end = Some(m.bodies[b].range.end);
+            break;
+        }
+        outer = m.bodies[b].parent;
+    }
+    let after = super::fixkit::idents_in(m, &(block_end..fn_end?));
+    if names.iter().any(|n| after.contains(n)) {
+        return None;
+    }
+    Some(super::fixkit::fix(
+        crate::analysis::fix::FixSafety::Safe,
+        "write `async move`: the spawned task owns what it uses (nothing uses those values after the spawn)",
+        vec![super::fixkit::insert(kw.end, " move")],
+    ))
 }
