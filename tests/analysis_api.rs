@@ -95,7 +95,7 @@ fn parse_modes() {
         ParseMode::Statements
     );
     assert_eq!(run("foo().await").parse.mode, ParseMode::Expression);
-    let broken = run("async fn f() {\n    let x = ...;\n    std::thread::sleep(d);\n}\n");
+    let broken = run("async fn f() {\n    let x = 1 +;\n    std::thread::sleep(d);\n}\n");
     assert_eq!(broken.parse.mode, ParseMode::Tokens);
     assert!(!broken.parse.errors.is_empty());
     // The statement that parses is still analysed.

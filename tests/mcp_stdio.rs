@@ -403,3 +403,43 @@ fn suggest_fix_returns_the_contract_fields_and_keeps_clean_code() {
     );
     assert_eq!(bad["isError"], true);
 }
+
+#[test]
+fn suggest_fix_fixes_a_blocking_sleep_over_the_wire() {
+    let (mut s, _) = Server::initialized("2025-06-18");
+    let code = "async fn poll(c: &Client) {\n    loop {\n        c.check().await;\n        std::thread::sleep(Duration::from_secs(5));\n    }\n}\n";
+    let r = s.request(
+        "tools/call",
+        json!({"name": "suggest_fix", "arguments": {"code": code}}),
+    );
+    let sc = &r["structuredContent"];
+    assert_eq!(
+        sc["fixed_code"],
+        code.replace(
+            "std::thread::sleep(Duration::from_secs(5));",
+            "tokio::time::sleep(Duration::from_secs(5)).await;"
+        ),
+        "{sc}"
+    );
+    let edits = sc["edits"].as_array().unwrap();
+    assert_eq!(edits.len(), 2, "{sc}");
+    assert!(
+        edits
+            .iter()
+            .all(|e| e["rule"] == "blocking-sleep" && e["safety"] == "safe")
+    );
+    assert_eq!(edits[0]["span"]["start"]["line"], 4);
+    assert!(
+        sc["diff"]
+            .as_str()
+            .unwrap()
+            .contains("+        tokio::time::sleep")
+    );
+    assert_eq!(sc["remaining"].as_array().unwrap().len(), 0, "{sc}");
+    // The finding said so before the fix.
+    let d = s.request(
+        "tools/call",
+        json!({"name": "diagnose_snippet", "arguments": {"code": code}}),
+    );
+    assert_eq!(d["structuredContent"]["findings"][0]["fix_available"], true);
+}

@@ -212,10 +212,49 @@ fn parse_as_closed(slice: &str, base: usize, kind: UnitKind, closers: &str) -> A
     }
 }
 
+/// `...` where code was left out (`Err(...)`, `fn f() { ... }`,
+/// `call(a, ...)`) is not Rust, but pasted code is full of it. Each such
+/// run of three dots becomes `{ }`: an empty block, valid wherever an
+/// expression or a statement is, and of the same length, so every offset
+/// still points into the user's text. Dots that follow a value (`1...5`,
+/// an old range pattern) are left alone.
+fn fill_placeholders(text: &str, toks: &[lexer::Tok]) -> Option<String> {
+    let mut out: Option<Vec<u8>> = None;
+    let mut i = 0;
+    while i + 2 < toks.len() {
+        let (a, b, c) = (&toks[i], &toks[i + 1], &toks[i + 2]);
+        let dots = a.is_punct(b'.')
+            && b.is_punct(b'.')
+            && c.is_punct(b'.')
+            && a.end == b.start
+            && b.end == c.start;
+        let after_value = i > 0
+            && toks[i - 1].end == a.start
+            && matches!(
+                toks[i - 1].kind,
+                lexer::TokKind::Ident | lexer::TokKind::Literal | lexer::TokKind::Close(_)
+            );
+        let more = toks
+            .get(i + 3)
+            .is_some_and(|d| d.start == c.end && (d.is_punct(b'.') || d.is_punct(b'=')));
+        if dots && !after_value && !more {
+            let bytes = out.get_or_insert_with(|| text.as_bytes().to_vec());
+            bytes[a.start as usize..c.end as usize].copy_from_slice(b"{ }");
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+    // Only ASCII bytes were replaced by ASCII bytes.
+    out.map(|b| String::from_utf8(b).expect("ASCII for ASCII keeps UTF-8"))
+}
+
 /// Parses the user's code by the first strategy that works.
 pub fn parse(text: &str) -> Snippet {
     use super::types::ParseMode;
     let toks = lexer::lex(text);
+    let filled = fill_placeholders(text, &toks);
+    let text = filled.as_deref().unwrap_or(text);
     let (_, score) = lexer::nesting_score(text, &toks);
     if score > MAX_NESTING_SCORE {
         let ctx = if looks_like_items(text, &toks) {
@@ -392,9 +431,25 @@ mod tests {
         assert_eq!(parse("foo().await").mode, ParseMode::Expression);
         assert_eq!(parse("").mode, ParseMode::File);
         assert_eq!(
-            parse("async fn f() { let x = ...; }").mode,
+            parse("async fn f() { let x = 1 +; }").mode,
             ParseMode::Tokens
         );
+    }
+
+    #[test]
+    fn elided_code_placeholders_parse() {
+        for code in [
+            "async fn f() { let x = ...; }",
+            "fn other(&self) { ... }\nasync fn g() { h(a, ...).await; }",
+            "loop { tokio::select! { _ = sleep(d) => { return Err(...) } } }",
+        ] {
+            let s = parse(code);
+            assert!(s.errors.is_empty(), "{code}: {:?}", s.errors);
+            assert_ne!(s.mode, ParseMode::Tokens, "{code}");
+        }
+        // A value before the dots: a (deprecated) range, not a placeholder.
+        let toks = lexer::lex("match x { 1...5 => {} }");
+        assert!(fill_placeholders("match x { 1...5 => {} }", &toks).is_none());
     }
 
     #[test]
