@@ -49,7 +49,11 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
                 .enumerate()
                 .any(|(j, o)| j != i && !o.is_else && o.continues);
             let is_interval = matches!(&b.chain, Some(c) if c.has_method("tick") && matches!(&c.root, Root::Call { path, .. } if path.last() == "interval"));
-            if !others_continue && !is_interval {
+            // Only this branch loops: a timer restarts after it fires, which is a
+            // plain periodic tick, except for `timeout(d, op)`, which restarts
+            // whenever the operation completes (reported below, as info).
+            let own_restart = !others_continue && b.continues;
+            if !others_continue && !is_interval && !own_restart {
                 continue;
             }
             let (Some(chain), Some(fut)) = (&b.chain, b.fut) else {
@@ -102,7 +106,15 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
                 _ => continue,
             };
             let help = "create the timer once before the loop, `tokio::pin!` it, and select on `&mut timer` (reset it when it fires); keep it only if an idle timeout is meant";
-            if is_interval {
+            if own_restart && !is_interval {
+                if !matches!(what.as_str(), "timeout" | "timeout_at") {
+                    continue;
+                }
+                let msg = format!(
+                    "`{what}` is created anew on every loop iteration, so each completed operation restarts it: a per-operation timeout. Fine if that is meant; a deadline for the whole loop would never fire while operations keep completing"
+                );
+                out.emit(Draft::new(b.fut_range.clone(), Severity::Info, msg, help));
+            } else if is_interval {
                 let msg = "`interval(..).tick()` builds a new interval on every loop iteration, and a new interval's first tick completes at once: this branch fires immediately every time instead of once per period";
                 out.emit(
                     Draft::new(
