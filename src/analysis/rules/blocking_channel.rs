@@ -108,4 +108,48 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
         };
         out.emit(Draft::new(c.range.clone(), sev, msg, help));
     }
+    check_for_loops(m, out);
+}
+
+/// `for msg in rx { .. }` over a blocking receiver: every turn of the loop
+/// is a blocking `recv` (the `IntoIterator` of std's and crossbeam's
+/// `Receiver`).
+fn check_for_loops(m: &Model<'_>, out: &mut Sink<'_>) {
+    use crate::analysis::model::LoopKind;
+    for l in m.loops.iter().filter(|l| l.kind == LoopKind::For) {
+        let Some(sev) = out.severity_in(l.ctx) else {
+            continue;
+        };
+        let Some(header) = m.text.get(l.range.clone()) else {
+            continue;
+        };
+        let Some(at) = header.find(" in ") else {
+            continue;
+        };
+        let iter = header[at + 4..].trim_start();
+        let name = iter.strip_prefix('&').unwrap_or(iter).trim();
+        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        // The latest local of that name declared before the loop.
+        let Some(local) = m
+            .locals
+            .iter()
+            .filter(|x| x.name == name && x.decl.end <= l.range.start)
+            .max_by_key(|x| x.decl.start)
+        else {
+            continue;
+        };
+        if !blocking_local(local, "recv") {
+            continue;
+        }
+        let start = l.range.end - iter.len();
+        let msg = "iterating a blocking channel receiver in async code: every turn of the loop is a blocking `recv` that stalls the worker thread";
+        out.emit(Draft::new(
+            start..l.range.end,
+            sev,
+            msg,
+            "use a tokio channel and `while let Some(msg) = rx.recv().await`, or drain the std receiver on a blocking thread (`spawn_blocking`)",
+        ));
+    }
 }

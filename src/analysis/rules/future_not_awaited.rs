@@ -35,7 +35,9 @@ fn future_call(m: &Model<'_>, c: &Call<'_>) -> Option<(String, Option<String>)> 
             let local_fn =
                 (p.how == How::Local && p.segs.len() == 1 && m.names.async_fn(last, false))
                     || (p.segs.len() == 2 && p.segs[0] == "Self" && m.names.async_fn(last, false));
-            if local_fn {
+            if local_fn
+                || (p.how == How::Local && p.segs.len() == 1 && returns_future_type(m, last))
+            {
                 return Some((format!("{last}(..)"), None));
             }
             if apis::returns_future(p) {
@@ -254,4 +256,34 @@ fn await_fix(end: usize, what: &str) -> crate::analysis::fix::Fix {
         format!("add `.await`: the future of `{what}` now runs to completion here"),
         vec![super::fixkit::insert(end, ".await")],
     )
+}
+
+/// A sync fn of the snippet that returns a future by type
+/// (`BoxFuture<..>`, `impl Future<Output = ..>`, `Pin<Box<dyn Future>>`):
+/// calling it and dropping the result runs nothing either. Every fn of
+/// that name must say so (a name defined twice is ambiguous).
+fn returns_future_type(m: &Model<'_>, name: &str) -> bool {
+    use syn::visit::Visit;
+    struct FutureIdent(bool);
+    impl<'ast> Visit<'ast> for FutureIdent {
+        fn visit_ident(&mut self, i: &'ast syn::Ident) {
+            let s = i.to_string();
+            if s == "Future" || s.ends_with("BoxFuture") {
+                self.0 = true;
+            }
+        }
+    }
+    let mut found = false;
+    for f in m.fns.iter().filter(|f| f.name == name && !f.in_impl) {
+        let syn::ReturnType::Type(_, ty) = &f.sig.output else {
+            return false;
+        };
+        let mut v = FutureIdent(false);
+        v.visit_type(ty);
+        if f.is_async || !v.0 {
+            return false;
+        }
+        found = true;
+    }
+    found
 }
