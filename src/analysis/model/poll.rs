@@ -15,6 +15,9 @@ pub struct PollPending {
     pub range: Range<usize>,
     /// `cx` was used (passed on, or its waker taken) on the way here.
     pub covered: bool,
+    /// In an arm where an inner future polled with `cx` returned `Ready`:
+    /// passing `cx` on registered nothing on this path.
+    pub after_inner_ready: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -48,6 +51,8 @@ struct A<'u> {
     facts: PollFacts,
     /// State changes (assignments, `store`, `set`) of the enclosing conditional branches.
     branch_changes: Vec<bool>,
+    /// Depth of `Poll::Ready(..)` arms of a match on an inner poll with `cx`.
+    ready_arms: usize,
 }
 
 pub fn analyze(unit: &Unit, names: &Names, block: &syn::Block, cx: Option<&str>) -> PollFacts {
@@ -63,6 +68,7 @@ pub fn analyze(unit: &Unit, names: &Names, block: &syn::Block, cx: Option<&str>)
             ..Default::default()
         },
         branch_changes: Vec::new(),
+        ready_arms: 0,
     };
     a.block(block, false, true);
     a.scan_calls(block);
@@ -288,11 +294,21 @@ impl A<'_> {
                 }
             }
             Expr::Match(m) => {
-                let mut c = cov || self.e_uses(&m.expr);
+                let scrutinee_polls = self.e_uses(&m.expr);
+                let mut c = cov || scrutinee_polls;
+                // Coverage from the arms' guards alone (not the scrutinee).
+                let mut guards = cov;
                 for arm in &m.arms {
                     // Guards run in order: a guard that used `cx` covers the later arms too.
-                    c = c || arm.guard.as_ref().is_some_and(|(_, g)| self.e_uses(g));
-                    let ca = c;
+                    let g = arm.guard.as_ref().is_some_and(|(_, g)| self.e_uses(g));
+                    c = c || g;
+                    guards = guards || g;
+                    // `match inner.poll(cx) { Poll::Ready(..) => .. }`: the inner
+                    // future completed, so it registered no waker: passing `cx`
+                    // to it covers only the arms where it returned `Pending`.
+                    let ready_arm = scrutinee_polls && pat_is_ready(&arm.pat);
+                    let ca = if ready_arm { guards } else { c };
+                    self.ready_arms += ready_arm as usize;
                     match strip(&arm.body) {
                         Expr::Block(b) => self.branch(&b.block, ca, tail),
                         other => {
@@ -301,6 +317,7 @@ impl A<'_> {
                             self.branch_changes.pop();
                         }
                     }
+                    self.ready_arms -= ready_arm as usize;
                 }
             }
             Expr::Block(b) => self.block(&b.block, cov, tail),
@@ -320,6 +337,7 @@ impl A<'_> {
                     self.facts.pendings.push(PollPending {
                         range: r,
                         covered: cov,
+                        after_inner_ready: self.ready_arms > 0,
                     });
                 }
             }
@@ -417,5 +435,16 @@ impl A<'_> {
             guards: Vec::new(),
         };
         s.visit_block(block);
+    }
+}
+
+/// `Poll::Ready(..)`, `Ready(..)`, `Poll::Ready(..) | ..` (every alternative).
+fn pat_is_ready(p: &syn::Pat) -> bool {
+    match p {
+        syn::Pat::TupleStruct(t) => t.path.segments.last().is_some_and(|s| s.ident == "Ready"),
+        syn::Pat::Path(x) => x.path.segments.last().is_some_and(|s| s.ident == "Ready"),
+        syn::Pat::Or(o) => !o.cases.is_empty() && o.cases.iter().all(pat_is_ready),
+        syn::Pat::Paren(x) => pat_is_ready(&x.pat),
+        _ => false,
     }
 }

@@ -23,11 +23,13 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
         // Pending forever by design (`future::pending()`), or `cx` handed
         // on somewhere: the author manages wake-ups; only the fn that never
         // touches `cx` yet can complete is reported.
-        if !p.facts.has_ready || p.facts.cx_used {
+        if !p.facts.has_ready {
             continue;
         }
         for pend in &p.facts.pendings {
-            if pend.covered {
+            // Where `cx` is used elsewhere, only a `Pending` right after an
+            // inner future returned `Ready` is sure to have no waker behind it.
+            if pend.covered || (p.facts.cx_used && !pend.after_inner_ready) {
                 continue;
             }
             let cx = p.facts.cx.clone().unwrap_or_else(|| "cx".into());
@@ -36,10 +38,17 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
             } else {
                 String::new()
             };
-            let msg = format!(
-                "`{}` returns `Poll::Pending` without registering the waker from `cx` or polling an inner future with it{unused}: nothing will wake this task again",
-                p.name
-            );
+            let msg = if pend.after_inner_ready {
+                format!(
+                    "`{}` returns `Poll::Pending` right after the inner future it polled with `cx` returned `Ready`: a future that completes registers no waker, so nothing will wake this task again",
+                    p.name
+                )
+            } else {
+                format!(
+                    "`{}` returns `Poll::Pending` without registering the waker from `cx` or polling an inner future with it{unused}: nothing will wake this task again",
+                    p.name
+                )
+            };
             let help = "store `cx.waker().clone()` (or `AtomicWaker::register`) where the event source can wake it, or return the result of polling an inner future with `cx`";
             out.emit(Draft::new(pend.range.clone(), Severity::Error, msg, help));
         }
