@@ -245,3 +245,14 @@ pub fn line_of(m: &Model<'_>, offset: usize) -> usize {
         .count()
         + 1
 }
+
+/// A loop's extent, from its header to the `}` closing its body.
+pub fn loop_extent(m: &Model<'_>, l: &crate::analysis::model::LoopInfo) -> Option<Range<usize>> {
+    use crate::analysis::lexer::TokKind;
+    let toks = &m.snippet.toks;
+    let open = toks
+        .iter()
+        .position(|t| t.start as usize >= l.range.end && t.kind == TokKind::Open(b'{'))?;
+    let close = *crate::analysis::lexer::match_delims(toks).get(open)?;
+    (close != usize::MAX).then(|| l.range.start..toks[close].end as usize)
+}

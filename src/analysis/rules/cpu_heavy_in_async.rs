@@ -39,6 +39,11 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
             format!("`{name}` in a loop")
         } else if l.kind != LoopKind::For && l.atomic_loads > 0 && l.other_calls == 0 {
             "a busy-wait on an atomic".to_string()
+        } else if let Some(name) = (l.kind != LoopKind::For)
+            .then(|| try_poll_spin(m, l))
+            .flatten()
+        {
+            format!("a busy-wait polling `.{name}()`")
         } else {
             continue;
         };
@@ -90,4 +95,53 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
             format!("run it in {}", offload(m.runtime)),
         ));
     }
+}
+
+/// A `loop`/`while` that polls a `try_*` method (`try_wait`, `try_recv`,
+/// `try_lock`...) with nothing in between that waits (no sleep, yield or
+/// park): it spins until the other side is ready.
+fn try_poll_spin(m: &Model<'_>, l: &crate::analysis::model::LoopInfo) -> Option<String> {
+    let extent = super::common::loop_extent(m, l)?;
+    let inside = |c: &&crate::analysis::model::Call<'_>| {
+        c.body == Some(l.body) && c.range.start >= extent.start && c.range.end <= extent.end
+    };
+    let mut polled = None;
+    for c in m.calls.iter().filter(inside) {
+        let name = match &c.callee {
+            Callee::Method(n) => n.as_str(),
+            Callee::Path(p) => p.last(),
+            Callee::Other => continue,
+        };
+        if matches!(
+            name,
+            "sleep"
+                | "yield_now"
+                | "park"
+                | "park_timeout"
+                | "spin_loop"
+                | "recv"
+                | "wait"
+                | "block_on"
+                | "read"
+                | "read_line"
+                | "accept"
+        ) {
+            return None; // it waits (or blocks, which other rules report)
+        }
+        if matches!(
+            name,
+            "try_wait"
+                | "try_recv"
+                | "try_lock"
+                | "try_read"
+                | "try_write"
+                | "try_acquire"
+                | "try_send"
+                | "try_next"
+        ) && polled.is_none()
+        {
+            polled = Some(name.to_string());
+        }
+    }
+    polled
 }
