@@ -62,3 +62,20 @@ fn write_leaves_a_clean_file_untouched_and_keeps_its_permissions() {
         0o640
     );
 }
+
+#[test]
+fn a_fix_is_applied_and_described_on_stderr() {
+    let code =
+        "async fn tick() {\n    std::thread::sleep(std::time::Duration::from_millis(5));\n}\n";
+    let out = fix(&[], code.as_bytes());
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "async fn tick() {\n    tokio::time::sleep(std::time::Duration::from_millis(5)).await;\n}\n"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("fixed (safe): 2:5: [blocking-sleep]"), "{err}");
+    // Fixing the output again changes nothing.
+    let again = fix(&[], b"async fn tick() {\n    tokio::time::sleep(std::time::Duration::from_millis(5)).await;\n}\n");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("0 edit(s) applied"));
+}

@@ -69,6 +69,19 @@ pub fn run(args: &FixArgs) -> u8 {
         }
     }
     eprintln!("{label}: {summary}");
+    // One line per fix (a fix is several edits with one description).
+    let mut last: Option<(&str, &str, usize)> = None;
+    for e in &outcome.edits {
+        let key = (e.rule.as_str(), e.description.as_str(), e.pass);
+        if last == Some(key) {
+            continue;
+        }
+        last = Some(key);
+        eprintln!(
+            "  fixed ({}): {}:{}: [{}] {}",
+            e.safety, e.span.start.line, e.span.start.column, e.rule, e.description
+        );
+    }
     for f in &outcome.unfixed {
         eprintln!(
             "  not fixed: {}:{}: [{}] {} (help: {})",
