@@ -7,7 +7,7 @@
 //!   severity warning or error, same parse, idempotent);
 //! - the fixed program compiles: all fixed programs are binaries of one
 //!   scratch crate (tokio with every feature, futures 0.3; the workspace's
-//!   Cargo.lock, offline) and `cargo check` must pass;
+//!   Cargo.lock, so nothing is resolved anew) and `cargo build` must pass;
 //! - a program whose first line is `//@ run` shows its bug at run time: the
 //!   original must exit non-zero (a panic, or its own check failing) and
 //!   the fixed program must exit 0.
@@ -124,7 +124,7 @@ fn scratch_crate(programs: &[Program]) -> PathBuf {
 fn cargo(root: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO"))
         .args(args)
-        .args(["--offline", "--quiet"])
+        .arg("--quiet")
         .current_dir(root)
         .env("CARGO_TARGET_DIR", root.join("target"))
         .env_remove("RUSTFLAGS")
