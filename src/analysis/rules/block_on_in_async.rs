@@ -53,6 +53,9 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
             }
             _ => continue,
         };
+        if consumed_without_drop(m, c) {
+            continue;
+        }
         let fix = match &c.callee {
             Callee::Path(p) if p.last() == "block_on" => fix(m, c),
             Callee::Method(n) if n == "block_on" => fix(m, c),
@@ -85,4 +88,32 @@ fn fix(m: &Model<'_>, c: &crate::analysis::model::Call<'_>) -> Option<crate::ana
             fixkit::awaited(arg_text, Some(arg)),
         )],
     ))
+}
+
+/// `let rt = Builder::..().build().unwrap(); rt.shutdown_background();`
+/// (or `shutdown_timeout`): a runtime built here but neither blocked on nor
+/// dropped in async code, since those consume it without the blocking drop.
+fn consumed_without_drop(m: &Model<'_>, c: &crate::analysis::model::Call<'_>) -> bool {
+    let creates = matches!(&c.callee, Callee::Method(n) if n == "build")
+        || matches!(&c.callee, Callee::Path(p) if p.last() == "new");
+    if !creates {
+        return false;
+    }
+    m.calls.iter().any(|s| {
+        matches!(s.method(), Some("shutdown_background" | "shutdown_timeout"))
+            && s.body == c.body
+            && s.receiver.as_ref().is_some_and(|r| match r.root {
+                Root::Local(id) => {
+                    let l = &m.locals[id];
+                    // The local bound by the statement that builds the runtime.
+                    l.decl.start <= c.range.start
+                        && !m.text[l.decl.start..c.range.start].contains(';')
+                        && !m.calls.iter().any(|b| {
+                            b.method() == Some("block_on")
+                                && matches!(b.receiver.as_ref().map(|r| &r.root), Some(Root::Local(i)) if *i == id)
+                        })
+                }
+                _ => false,
+            })
+    })
 }

@@ -1,8 +1,10 @@
 //! blocking-net: std sockets, `reqwest::blocking` and `ureq` in async context.
 
 use super::common::{Draft, offload, root_local, where_};
+use super::fixkit;
 use super::{RuleDoc, Sink};
-use crate::analysis::model::{Callee, Model, Resolved, Root};
+use crate::analysis::fix::{Fix, FixSafety};
+use crate::analysis::model::{Call, Callee, Model, Resolved, Root, Use};
 use crate::analysis::types::Severity;
 
 pub(super) const DOC: RuleDoc = RuleDoc {
@@ -11,7 +13,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     concept: "blocking",
     fix: true,
     title: "Blocking network I/O in async code",
-    what_it_does: "Finds `std::net::TcpStream::connect`, `TcpListener::accept`/`incoming`, reads and writes on std sockets (whose type is visible), `to_socket_addrs` (blocking DNS), `reqwest::blocking` and `ureq` calls in async context. A fix is offered where tokio has a twin (`tokio::net`); `reqwest::blocking` and `ureq` need the async client instead.",
+    what_it_does: "Finds `std::net::TcpStream::connect`, `TcpListener::accept`/`incoming`, reads and writes on std sockets (whose type is visible), `to_socket_addrs` (blocking DNS), `reqwest::blocking` and `ureq` calls in async context. Fixes are offered where a tokio twin compiles in place: `to_socket_addrs()` -> `tokio::net::lookup_host(&..).await`; a `TcpStream::connect` whose stream is only tested (`is_ok`/`is_err`) or dropped; a `reqwest::blocking::get(u)` chain ending in `text`/`json`/`bytes` -> `reqwest::get(u).await` (the async client has no default timeout). A std socket that is kept (its `Read`/`Write` calls would need tokio's traits), a blocking `Client`, and `ureq` keep the advice in the help.",
     why_bad: "A blocking socket call parks the worker thread for a network round trip or for as long as the peer stays silent. `reqwest::blocking` is worse: it runs its own runtime, and dropping it inside async code panics with \"Cannot drop a runtime in a context where blocking is not allowed\".",
     known_problems: "A bare `TcpStream::connect` with no `use` line is taken for std's when it is not awaited. `bind` is not reported (a local syscall, often used to build a std listener handed to tokio). I/O on a std socket is only reported when the socket's type is visible in the snippet.",
     example: "async fn fetch() -> String {\n    reqwest::blocking::get(\"https://example.com\").unwrap().text().unwrap()\n}",
@@ -71,6 +73,7 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
                     let msg = format!(
                         "`reqwest::blocking` {w}: it blocks the worker, and dropping its client inside a runtime panics (\"Cannot drop a runtime in a context where blocking is not allowed\")"
                     );
+                    let fix = reqwest_fix(m, c, p);
                     out.emit(
                         Draft::new(
                             c.range.clone(),
@@ -78,7 +81,8 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
                             msg,
                             "use the async `reqwest::Client` and `.await` its calls",
                         )
-                        .fixable(false),
+                        .fixable(fix.is_some())
+                        .with_fix(fix),
                     );
                 } else if p.root() == "ureq" {
                     let msg = format!("`ureq` is a blocking HTTP client, called {w}");
@@ -111,7 +115,8 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
                             msg,
                             format!("use `tokio::net::{ty}::{}(..).await`", p.last()),
                         )
-                        .assume(assume),
+                        .assume(assume)
+                        .with_fix(connect_fix(m, c, ty)),
                     );
                 }
             }
@@ -119,12 +124,15 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
                 if name == "to_socket_addrs" {
                     let msg =
                         format!("`to_socket_addrs` resolves names with a blocking DNS lookup {w}");
-                    out.emit(Draft::new(
-                        c.range.clone(),
-                        sev,
-                        msg,
-                        "use `tokio::net::lookup_host(..).await`",
-                    ));
+                    out.emit(
+                        Draft::new(
+                            c.range.clone(),
+                            sev,
+                            msg,
+                            "use `tokio::net::lookup_host(..).await`",
+                        )
+                        .with_fix(lookup_fix(m, c)),
+                    );
                     continue;
                 }
                 let Some(l) = root_local(m, c) else { continue };
@@ -188,4 +196,147 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
             Callee::Other => {}
         }
     }
+}
+
+fn tokio_fixes(m: &Model<'_>, c: &Call<'_>) -> bool {
+    fixkit::tokio_ok(m) && fixkit::can_await_at(m, c)
+}
+
+/// `addr.to_socket_addrs()` -> `tokio::net::lookup_host(&addr).await`: the
+/// same `io::Result` of an iterator of `SocketAddr`s, resolved on tokio's
+/// blocking pool. `&addr` keeps `addr` usable afterwards (tokio's
+/// `ToSocketAddrs` is implemented for references).
+fn lookup_fix(m: &Model<'_>, c: &Call<'_>) -> Option<Fix> {
+    if !tokio_fixes(m, c) || c.nargs() != 0 {
+        return None;
+    }
+    let syn::Expr::MethodCall(mc) = crate::analysis::model::syntax::strip(c.expr?) else {
+        return None;
+    };
+    // `&recv` binds tighter than anything but a postfix expression.
+    let recv = crate::analysis::model::syntax::strip(&mc.receiver);
+    if !fixkit::postfix_ok(recv) {
+        return None;
+    }
+    let recv_range = c.range.start..fixkit::open_paren(m, c)?;
+    let recv_text = m.text.get(recv_range)?;
+    let recv_text = recv_text
+        .trim_end()
+        .strip_suffix("to_socket_addrs")?
+        .trim_end();
+    let recv_text = recv_text.strip_suffix('.')?.trim_end();
+    if recv_text.is_empty() {
+        return None;
+    }
+    Some(fixkit::fix(
+        FixSafety::Safe,
+        "resolve with `tokio::net::lookup_host(&..).await`: the same `io::Result` of an iterator of addresses, with the DNS lookup on tokio's blocking pool",
+        vec![fixkit::edit(
+            c.range.clone(),
+            format!("tokio::net::lookup_host(&{recv_text}).await"),
+        )],
+    ))
+}
+
+/// `TcpStream::connect(addr)` used only for whether it succeeds
+/// (`.is_ok()`, `.is_err()`, or discarded) -> `tokio::net::TcpStream::connect(addr).await`.
+/// A std stream that is kept is not fixed: its later `Read`/`Write` calls
+/// (and whatever it is passed to) would need tokio's types too.
+fn connect_fix(m: &Model<'_>, c: &Call<'_>, ty: &str) -> Option<Fix> {
+    if ty != "TcpStream" {
+        return None;
+    }
+    let Callee::Path(p) = &c.callee else {
+        return None;
+    };
+    if p.last() != "connect" || c.nargs() != 1 || !tokio_fixes(m, c) {
+        return None;
+    }
+    let probe = match &c.parent {
+        Use::Receiver(r) => matches!(r.as_str(), "is_ok" | "is_err"),
+        Use::Discard | Use::LetUnderscore => true,
+        _ => false,
+    };
+    if !probe {
+        return None;
+    }
+    Some(fixkit::fix(
+        FixSafety::Safe,
+        "connect with `tokio::net::TcpStream::connect(..).await`: the same connection attempt and result, without parking the worker thread",
+        vec![
+            fixkit::edit(
+                fixkit::callee_path_range(m, c)?,
+                "tokio::net::TcpStream::connect",
+            ),
+            fixkit::insert(c.range.end, ".await"),
+        ],
+    ))
+}
+
+/// `Response` methods that are synchronous in both clients.
+const SYNC_RESPONSE: &[&str] = &[
+    "status",
+    "headers",
+    "url",
+    "content_length",
+    "version",
+    "remote_addr",
+    "error_for_status",
+    "error_for_status_ref",
+];
+/// `Response` methods that the async client awaits.
+const ASYNC_RESPONSE: &[&str] = &["text", "json", "bytes"];
+/// What may sit between them.
+const UNWRAPS: &[&str] = &["unwrap", "expect"];
+
+/// `reqwest::blocking::get(u)?.text()?` -> `reqwest::get(u).await?.text().await?`.
+/// Only for a chain that ends in a value, not in a `Response` kept for later
+/// (whose later calls would need `.await` too): the chain's last
+/// `Response` call must be `text`/`json`/`bytes` (or `status`...).
+fn reqwest_fix(m: &Model<'_>, c: &Call<'_>, p: &Resolved) -> Option<Fix> {
+    if !p.is("reqwest::blocking::get") || c.nargs() != 1 || !tokio_fixes(m, c) {
+        return None;
+    }
+    let chain = fixkit::chained_calls(m, c);
+    let mut awaits = vec![c.range.end];
+    let mut last_kind = None;
+    for call in &chain {
+        let name = call.method()?;
+        if UNWRAPS.contains(&name) {
+            continue;
+        }
+        if ASYNC_RESPONSE.contains(&name) {
+            if last_kind == Some("value") {
+                return None;
+            }
+            awaits.push(call.range.end);
+            last_kind = Some("value");
+        } else if SYNC_RESPONSE.contains(&name) {
+            if last_kind == Some("value") {
+                return None;
+            }
+            if !name.starts_with("error_for_status") {
+                last_kind = Some("value");
+            }
+        } else {
+            return None;
+        }
+    }
+    last_kind?;
+    // The whole chain: its outermost call is not the receiver of anything
+    // the chain does not know.
+    let outer = chain.last()?;
+    if matches!(outer.parent, Use::Receiver(_)) {
+        return None;
+    }
+    let mut edits = vec![fixkit::edit(
+        fixkit::callee_path_range(m, c)?,
+        "reqwest::get",
+    )];
+    edits.extend(awaits.into_iter().map(|at| fixkit::insert(at, ".await")));
+    Some(fixkit::fix(
+        FixSafety::MaybeIncorrect,
+        "use the async client: `reqwest::get(..).await` and `.await` on the body (`text`/`json`/`bytes`); this may change behaviour: the async client has no default timeout (the blocking one gives up after 30 s)",
+        edits,
+    ))
 }

@@ -1,8 +1,10 @@
 //! blocking-stdin: reading `std::io::stdin()` in async context.
 
 use super::common::{Draft, where_};
+use super::fixkit;
 use super::{RuleDoc, Sink};
-use crate::analysis::model::{Callee, Model};
+use crate::analysis::fix::{Fix, FixSafety};
+use crate::analysis::model::{Call, Callee, Model};
 use crate::analysis::types::Severity;
 
 pub(super) const DOC: RuleDoc = RuleDoc {
@@ -62,6 +64,65 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
             where_(m, c)
         );
         let help = "use `tokio::io::stdin()` with `AsyncBufReadExt` (its shutdown can hang until Enter), or read stdin on a dedicated thread and send lines over a channel";
-        out.emit(Draft::new(c.range.clone(), sev, msg, help).assume(assumption));
+        out.emit(
+            Draft::new(c.range.clone(), sev, msg, help)
+                .assume(assumption)
+                .with_fix(fix(m, c)),
+        );
     }
+}
+
+/// `stdin().read_line(&mut s)` (also through `.lock()`) -> tokio's
+/// `read_line` on `tokio::io::stdin()`, awaited; likewise `read_to_string`
+/// and `read_to_end` (`AsyncReadExt`). Trait methods are called by their
+/// full path, so no `use` line is needed. For `read_line` the `BufReader`
+/// is one byte wide: it is dropped after the call, and a wider one would
+/// drop the input it read past the line.
+///
+/// Reads through a `stdin` local, and `lines()` loops, are left to the help
+/// (they need a reader kept across reads).
+fn fix(m: &Model<'_>, c: &Call<'_>) -> Option<Fix> {
+    if !fixkit::tokio_ok(m) {
+        return None;
+    }
+    let chain = fixkit::chained_calls(m, c);
+    let mut it = chain.iter();
+    let mut read = *it.next()?;
+    if read.method() == Some("lock") && read.nargs() == 0 {
+        read = *it.next()?;
+    }
+    let (tr, reader) = match read.method()? {
+        "read_line" => (
+            "AsyncBufReadExt",
+            "&mut tokio::io::BufReader::with_capacity(1, tokio::io::stdin())",
+        ),
+        "read_to_string" | "read_to_end" => ("AsyncReadExt", "&mut tokio::io::stdin()"),
+        _ => return None,
+    };
+    let method = read.method()?;
+    if read.nargs() != 1 || !fixkit::can_await_at(m, read) {
+        return None;
+    }
+    // Nothing but `?` between the calls (no `?` on `stdin()` itself).
+    if m.text.get(c.range.clone())?.contains('?') {
+        return None;
+    }
+    let open = fixkit::open_paren(m, read)?;
+    let args = m.text.get(open + 1..read.range.end.checked_sub(1)?)?.trim();
+    if args.is_empty() {
+        return None;
+    }
+    let replacement = format!("tokio::io::{tr}::{method}({reader}, {args}).await");
+    Some(fixkit::fix(
+        FixSafety::MaybeIncorrect,
+        format!(
+            "read stdin with `tokio::io::stdin()` and `{tr}::{method}(..).await`: the worker thread is free while it waits. Caveat (tokio's documentation): tokio reads stdin with a blocking read on another thread that cannot be cancelled, so runtime shutdown can hang until the user presses Enter; interactive input belongs on a dedicated thread that reads lines and sends them over a channel{}",
+            if method == "read_line" {
+                ". The line is read through a one-byte `BufReader`, so no input past it is lost (slow for large piped input)"
+            } else {
+                ""
+            }
+        ),
+        vec![fixkit::edit(c.range.start..read.range.end, replacement)],
+    ))
 }

@@ -102,6 +102,16 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
 /// park): it spins until the other side is ready.
 fn try_poll_spin(m: &Model<'_>, l: &crate::analysis::model::LoopInfo) -> Option<String> {
     let extent = super::common::loop_extent(m, l)?;
+    // A loop that can `break` (or a `while` whose condition is the `try_*`
+    // call) drains what is ready and stops at the first "empty": no spin.
+    let breaks = m.snippet.toks.iter().any(|t| {
+        t.start as usize >= extent.start
+            && (t.end as usize) <= extent.end
+            && t.is_ident(m.text, "break")
+    });
+    if breaks {
+        return None;
+    }
     let inside = |c: &&crate::analysis::model::Call<'_>| {
         c.body == Some(l.body) && c.range.start >= extent.start && c.range.end <= extent.end
     };
@@ -140,6 +150,9 @@ fn try_poll_spin(m: &Model<'_>, l: &crate::analysis::model::LoopInfo) -> Option<
                 | "try_next"
         ) && polled.is_none()
         {
+            if c.range.start < l.range.end {
+                return None; // `while let Ok(x) = rx.try_recv()`: a drain
+            }
             polled = Some(name.to_string());
         }
     }

@@ -309,3 +309,170 @@ pub fn callee_path_range(m: &Model<'_>, c: &Call<'_>) -> Option<Range<usize>> {
     }
     Some(c.range.start..c.range.start + path.len())
 }
+
+// ---- helpers for the runtime-setup, pinning, select and I/O fixes ----------
+
+/// The innermost statement (of any block) whose range contains `r`: its
+/// block and its index there.
+pub fn stmt_around<'b>(
+    blocks: &'b [BlockStmts],
+    r: &Range<usize>,
+) -> Option<(&'b BlockStmts, usize)> {
+    blocks
+        .iter()
+        .filter_map(|b| {
+            let i = b
+                .stmts
+                .iter()
+                .position(|s| s.range.start <= r.start && r.end <= s.range.end)?;
+            Some((b, i))
+        })
+        .min_by_key(|(b, i)| b.stmts[*i].range.len())
+}
+
+/// The index in `m.snippet.toks` of the token starting at `pos`.
+pub fn tok_at(m: &Model<'_>, pos: usize) -> Option<usize> {
+    m.snippet
+        .toks
+        .binary_search_by_key(&pos, |t| t.start as usize)
+        .ok()
+}
+
+/// Ranges of the identifier tokens spelled `name` inside `r`.
+pub fn ident_uses(m: &Model<'_>, name: &str, r: &Range<usize>) -> Vec<Range<usize>> {
+    m.snippet
+        .toks
+        .iter()
+        .filter(|t| {
+            t.start as usize >= r.start && t.end as usize <= r.end && t.is_ident(m.text, name)
+        })
+        .map(|t| t.range())
+        .collect()
+}
+
+/// Is `pos` strictly inside a token (a string literal spanning lines)?
+pub fn inside_token(m: &Model<'_>, pos: usize) -> bool {
+    let toks = &m.snippet.toks;
+    let i = toks.partition_point(|t| (t.start as usize) < pos);
+    i > 0 && (toks[i - 1].end as usize) > pos
+}
+
+/// Indents by `by` every non-blank line starting in `from..to` (a line
+/// starting inside a multi-line string literal is left alone: indenting it
+/// would change the string).
+pub fn indent_lines(m: &Model<'_>, from: usize, to: usize, by: &str) -> Vec<Edit> {
+    let text = m.text;
+    let mut edits = Vec::new();
+    let mut pos = line_start(text, from);
+    if pos < from {
+        pos = text[from..].find('\n').map_or(text.len(), |i| from + i + 1);
+    }
+    while pos < to {
+        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        if !text[pos..line_end].trim().is_empty() && !inside_token(m, pos) {
+            edits.push(insert(pos, by));
+        }
+        pos = line_end + 1;
+    }
+    edits
+}
+
+/// Can `.method()` be appended to this expression without parentheses?
+pub fn postfix_ok(e: &syn::Expr) -> bool {
+    matches!(
+        e,
+        syn::Expr::Path(_)
+            | syn::Expr::Call(_)
+            | syn::Expr::MethodCall(_)
+            | syn::Expr::Field(_)
+            | syn::Expr::Async(_)
+            | syn::Expr::Paren(_)
+            | syn::Expr::Macro(_)
+            | syn::Expr::Index(_)
+            | syn::Expr::Await(_)
+            | syn::Expr::Try(_)
+            | syn::Expr::Block(_)
+            | syn::Expr::Tuple(_)
+            | syn::Expr::Lit(_)
+    )
+}
+
+/// The position of the `(` opening a call's arguments: the first `(` after
+/// its name (a turbofish is skipped).
+pub fn open_paren(m: &Model<'_>, c: &Call<'_>) -> Option<usize> {
+    let from = c.name_range.end.max(c.range.start);
+    let i = m
+        .snippet
+        .toks
+        .partition_point(|t| (t.start as usize) < from);
+    let mut depth = 0i32;
+    for t in &m.snippet.toks[i..] {
+        if t.start as usize >= c.range.end {
+            return None;
+        }
+        match t.kind {
+            TokKind::Punct(b'<') => depth += 1,
+            TokKind::Punct(b'>') => depth -= 1,
+            TokKind::Open(b'(') if depth <= 0 => return Some(t.start as usize),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The method calls chained on `c` (`c.unwrap().text()`), innermost first:
+/// the calls starting where `c` starts and ending after it, each directly
+/// on the previous one (only `?` may come between).
+pub fn chained_calls<'c, 'a>(m: &'c Model<'a>, c: &Call<'a>) -> Vec<&'c Call<'a>> {
+    let mut on: Vec<&Call<'a>> = m
+        .calls
+        .iter()
+        .filter(|o| {
+            o.range.start == c.range.start && o.range.end > c.range.end && o.method().is_some()
+        })
+        .collect();
+    on.sort_by_key(|o| o.range.end);
+    let mut out = Vec::new();
+    let mut prev_end = c.range.end;
+    for o in on {
+        // Tokens (so not comments) between: `?`s then one `.`.
+        let glue: String = m
+            .snippet
+            .toks
+            .iter()
+            .filter(|t| t.start as usize >= prev_end && (t.end as usize) <= o.name_range.start)
+            .map(|t| t.text(m.text))
+            .collect();
+        if glue.trim_start_matches('?') != "." {
+            break;
+        }
+        prev_end = o.range.end;
+        out.push(o);
+    }
+    out
+}
+
+/// Does the snippet use a runtime other than tokio (where a fix that writes
+/// `tokio::` APIs would panic: "there is no reactor running")?
+pub fn other_runtime(m: &Model<'_>) -> bool {
+    const OTHERS: &[&str] = &[
+        "monoio",
+        "glommio",
+        "compio",
+        "async_std",
+        "smol",
+        "embassy_executor",
+        "wasm_bindgen_futures",
+        "tokio_uring",
+    ];
+    OTHERS.iter().any(|r| m.names.uses_crate(r))
+}
+
+/// May a fix write tokio APIs here: the runtime is tokio (or unknown) and
+/// the snippet uses no other runtime.
+pub fn tokio_ok(m: &Model<'_>) -> bool {
+    matches!(
+        m.runtime,
+        crate::analysis::options::Runtime::Tokio | crate::analysis::options::Runtime::Any
+    ) && !other_runtime(m)
+}

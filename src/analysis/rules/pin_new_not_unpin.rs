@@ -1,9 +1,13 @@
 //! pin-new-not-unpin: `Pin::new(&mut fut)` / `&mut fut` on a `!Unpin` future.
 
 use super::common::Draft;
+use super::fixkit;
 use super::{RuleDoc, Sink};
-use crate::analysis::model::{FutureKind, Model, PinHow};
+use crate::analysis::fix::{Fix, FixSafety};
+use crate::analysis::lexer::TokKind;
+use crate::analysis::model::{FutureKind, Model, MutRefPoll, PinHow};
 use crate::analysis::types::Severity;
+use syn::spanned::Spanned;
 
 pub(super) const DOC: RuleDoc = RuleDoc {
     id: "pin-new-not-unpin",
@@ -49,6 +53,137 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
             None => "use `std::pin::pin!(..)` or `Box::pin(..)` instead of `Pin::new(&mut ..)`"
                 .to_string(),
         };
-        out.emit(Draft::new(p.range.clone(), Severity::Error, msg, help));
+        let fix = match &p.name {
+            Some(n) => fix_named(m, p, n),
+            None => fix_inline(m, p),
+        };
+        out.emit(Draft::new(p.range.clone(), Severity::Error, msg, help).with_fix(fix));
     }
+}
+
+/// A named future: `let mut x = std::pin::pin!(x);` right after its `let`
+/// (the first binding loses its now useless `mut`), and every
+/// `Pin::new(&mut x)` becomes `x.as_mut()`. `&mut x` in `select!` and
+/// `(&mut x).await` then work as written (`Pin<&mut F>` is `Unpin`).
+///
+/// Only when the `let` binds just `x`, in a block around the use, and every
+/// later use of `x` (up to a new `let` of the name) is `&mut x` or `x.await`:
+/// anything that needs the future by value (spawning it, returning it)
+/// cannot take a pinned reference.
+fn fix_named(m: &Model<'_>, p: &MutRefPoll, name: &str) -> Option<Fix> {
+    let text = m.text;
+    let blocks = fixkit::blocks(m);
+    // The latest `let x` before the use, in a block around it.
+    let (block, stmt) = blocks
+        .iter()
+        .filter(|b| b.range.start <= p.range.start && p.range.end <= b.range.end)
+        .flat_map(|b| b.stmts.iter().map(move |s| (b, s)))
+        .filter(|(_, s)| {
+            s.is_let && s.range.end <= p.range.start && s.binds.iter().any(|n| n == name)
+        })
+        .max_by_key(|(_, s)| s.range.start)?;
+    if stmt.binds.len() != 1 {
+        return None;
+    }
+    // `let x = ..;` or `let mut x = ..;` (no type, so `x`'s type is the future's).
+    let toks = &m.snippet.toks;
+    let i = fixkit::tok_at(m, stmt.range.start)?;
+    let mut j = i + 1;
+    let mut_tok = toks.get(j).filter(|t| t.is_ident(text, "mut")).copied();
+    if mut_tok.is_some() {
+        j += 1;
+    }
+    if !toks.get(j)?.is_ident(text, name) || !toks.get(j + 1)?.is_punct(b'=') {
+        return None;
+    }
+    let name_start = toks[j].start as usize;
+    // Later uses, up to a new binding of the name.
+    let scope = stmt.range.end..block.range.end;
+    let mut end = scope.end;
+    for u in fixkit::ident_uses(m, name, &scope) {
+        let k = fixkit::tok_at(m, u.start)?;
+        let before = |d: usize| k.checked_sub(d).and_then(|x| toks.get(x));
+        let after = |d: usize| toks.get(k + d);
+        if before(1).is_some_and(|t| t.is_ident(text, "let"))
+            || (before(1).is_some_and(|t| t.is_ident(text, "mut"))
+                && before(2).is_some_and(|t| t.is_ident(text, "let")))
+        {
+            end = u.start;
+            break;
+        }
+        let by_mut_ref = before(1).is_some_and(|t| t.is_ident(text, "mut"))
+            && before(2).is_some_and(|t| t.is_punct(b'&'));
+        let awaited = after(1).is_some_and(|t| t.is_punct(b'.'))
+            && after(2).is_some_and(|t| t.is_ident(text, "await"));
+        if !(by_mut_ref || awaited) {
+            return None;
+        }
+        if by_mut_ref && before(3).is_some_and(|t| t.kind == TokKind::Punct(b'&')) {
+            return None; // `&&mut x`
+        }
+    }
+    let mut edits = vec![fixkit::insert_stmt_after(
+        text,
+        stmt.range.start,
+        stmt.range.end,
+        &format!("let mut {name} = std::pin::pin!({name});"),
+    )];
+    if let Some(t) = mut_tok {
+        edits.push(fixkit::edit(t.start as usize..name_start, ""));
+    }
+    let mut pin_news: Vec<_> = m
+        .mut_ref_polls
+        .iter()
+        .filter(|q| {
+            q.how == PinHow::PinNew
+                && q.name.as_deref() == Some(name)
+                && scope.start <= q.range.start
+                && q.range.end <= end
+        })
+        .map(|q| q.range.clone())
+        .collect();
+    pin_news.sort_by_key(|r| r.start);
+    pin_news.dedup();
+    for r in pin_news {
+        edits.push(fixkit::edit(r, format!("{name}.as_mut()")));
+    }
+    Some(fixkit::fix(
+        FixSafety::Safe,
+        format!(
+            "pin `{name}` on the stack after its `let` (`let mut {name} = std::pin::pin!({name});`) and poll it through the pin{}: the same future, polled in place",
+            if p.how == PinHow::PinNew {
+                " (`Pin::new(&mut ..)` becomes `.as_mut()`)"
+            } else {
+                ""
+            }
+        ),
+        edits,
+    ))
+}
+
+/// `Pin::new(&mut make_future())` -> `std::pin::pin!(make_future())`: the
+/// same `Pin<&mut F>`, for a future that is not `Unpin`.
+fn fix_inline(m: &Model<'_>, p: &MutRefPoll) -> Option<Fix> {
+    if p.how != PinHow::PinNew {
+        return None;
+    }
+    let call = m.calls.iter().find(|c| c.range == p.range)?;
+    let syn::Expr::Call(x) = crate::analysis::model::syntax::strip(call.expr?) else {
+        return None;
+    };
+    let syn::Expr::Reference(r) = crate::analysis::model::syntax::strip(x.args.first()?) else {
+        return None;
+    };
+    r.mutability?;
+    let unit = m.snippet.units.get(call.unit?)?;
+    let inner = unit.span_range(r.expr.span());
+    let inner_text = m.text.get(inner)?;
+    Some(fixkit::fix(
+        FixSafety::Safe,
+        "pin the future with `std::pin::pin!(..)` instead of `Pin::new(&mut ..)`: the same `Pin<&mut F>`, without needing `Unpin`",
+        vec![fixkit::edit(
+            p.range.clone(),
+            format!("std::pin::pin!({inner_text})"),
+        )],
+    ))
 }

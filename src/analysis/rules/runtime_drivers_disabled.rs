@@ -1,7 +1,9 @@
 //! runtime-drivers-disabled: a runtime built without the drivers the code uses.
 
 use super::common::Draft;
+use super::fixkit;
 use super::{RuleDoc, Sink};
+use crate::analysis::fix::{Fix, FixSafety};
 use crate::analysis::model::{Call, Callee, Chain, Model, Root, apis};
 use crate::analysis::types::Severity;
 use std::ops::Range;
@@ -107,6 +109,13 @@ fn runs_on(m: &Model<'_>, is_rt: impl Fn(&Call<'_>, &Chain) -> bool) -> Option<N
         }
         found = true;
         for a in &c.args {
+            // `rt.block_on(other_rt.wrap(fut))` (tokio-util's `RuntimeExt`):
+            // the future runs in the other runtime's context and drivers.
+            if a.chain.links.last().is_some_and(
+                |l| matches!(l, crate::analysis::model::Link::Method { name, nargs: 1 } if name == "wrap"),
+            ) {
+                continue;
+            }
             let x = needs_in(m, &a.range, 1);
             n.time |= x.time;
             n.io |= x.io;
@@ -201,11 +210,37 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
         let msg = format!(
             "this runtime is built without its {what} driver, but the code it runs uses tokio {what}: the first use panics with {panic}"
         );
-        out.emit(Draft::new(
-            c.range.clone(),
-            Severity::Error,
-            msg,
-            "call `.enable_all()` on the builder before `.build()`",
-        ));
+        out.emit(
+            Draft::new(
+                c.range.clone(),
+                Severity::Error,
+                msg,
+                "call `.enable_all()` on the builder before `.build()`",
+            )
+            .with_fix(fix(m, c)),
+        );
     }
+}
+
+/// `...build()` -> `...enable_all().build()`: the builder turns on every
+/// driver (time and I/O) before building. On a builder local
+/// (`b.build()`) the same works, `enable_all` taking `&mut self`.
+fn fix(m: &Model<'_>, c: &Call<'_>) -> Option<Fix> {
+    let at = c.name_range.start;
+    if m.text.get(c.name_range.clone())? != "build" || !m.text[..at].trim_end().ends_with('.') {
+        return None;
+    }
+    let dot = m.text[..at].trim_end().len() - 1;
+    // A chain written one call a line gets `.enable_all()` on a line of its own.
+    let edit = if fixkit::starts_line(m.text, dot) {
+        let indent = fixkit::indent_of(m.text, dot);
+        fixkit::insert(dot, format!(".enable_all()\n{indent}"))
+    } else {
+        fixkit::insert(at, "enable_all().")
+    };
+    Some(fixkit::fix(
+        FixSafety::Safe,
+        "call `.enable_all()` before `.build()`: the runtime gets its time and I/O drivers, so timers and sockets work instead of panicking",
+        vec![edit],
+    ))
 }

@@ -1,8 +1,10 @@
 //! spawn-local-outside-localset: `task::spawn_local` with no `LocalSet` in sight.
 
 use super::common::Draft;
+use super::fixkit;
 use super::{RuleDoc, Sink};
-use crate::analysis::model::{Callee, Flavor, Model};
+use crate::analysis::fix::{Fix, FixSafety};
+use crate::analysis::model::{BodyKind, Call, Callee, ClosureRole, Ctx, Flavor, Model, Use};
 use crate::analysis::options::Runtime;
 use crate::analysis::types::Severity;
 
@@ -55,6 +57,97 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
         });
         let msg = "`spawn_local` with no `LocalSet` or `LocalRuntime` in this code panics: \"`spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime`\"";
         let help = "run this code inside `tokio::task::LocalSet::new().run_until(async { .. }).await`, or use `tokio::spawn` if the future is `Send`";
-        out.emit(Draft::new(c.range.clone(), Severity::Error, msg, help).assume(assumption));
+        out.emit(
+            Draft::new(c.range.clone(), Severity::Error, msg, help)
+                .assume(assumption)
+                .with_fix(fix(m, c)),
+        );
     }
+}
+
+/// Wraps the body of the async fn around the call in
+/// `tokio::task::LocalSet::new().run_until(async move { .. }).await`, whose
+/// value is the body's value. Only when the call runs directly in that fn
+/// (not in a nested async block or a closure that may run elsewhere) and
+/// the fn's future need not be `Send` (a `LocalSet` future is not), and
+/// when the task's `JoinHandle` is kept (awaited, bound and used, stored).
+fn fix(m: &Model<'_>, c: &Call<'_>) -> Option<Fix> {
+    if c.ctx != Ctx::Async || !fixkit::tokio_ok(m) {
+        return None;
+    }
+    let mut cur = c.body;
+    let fn_body = loop {
+        let id = cur?;
+        let b = &m.bodies[id];
+        match b.kind {
+            BodyKind::AsyncFn => break id,
+            BodyKind::Closure(ClosureRole::Inline) => cur = b.parent,
+            _ => return None,
+        }
+    };
+    // A detached task would be dropped, unrun, when `run_until` returns at
+    // the end of the body: only fix when the `JoinHandle` is kept.
+    match c.parent {
+        Use::Discard | Use::LetUnderscore => return None,
+        Use::Bind => {
+            let blocks = fixkit::blocks(m);
+            let (b, i) = fixkit::stmt_around(&blocks, &c.range)?;
+            let st = &b.stmts[i];
+            let after = st.range.end..m.bodies[fn_body].range.end;
+            if !st.is_let
+                || !st
+                    .binds
+                    .iter()
+                    .any(|n| !fixkit::ident_uses(m, n, &after).is_empty())
+            {
+                return None;
+            }
+        }
+        _ => {}
+    }
+    let f = m.fns.get(m.bodies[fn_body].fn_index?)?;
+    if f.name.starts_with("__rust_async_skill")
+        || m.send_reason(fn_body).is_some()
+        || m.spawn_targets.iter().any(|(n, _, _)| *n == f.name)
+    {
+        return None;
+    }
+    let text = m.text;
+    let r = m.bodies[fn_body].range.clone();
+    if r.len() < 2
+        || text.get(r.start..r.start + 1) != Some("{")
+        || text.get(r.end - 1..r.end) != Some("}")
+    {
+        return None;
+    }
+    let (open, close) = (r.start, r.end - 1);
+    if text[open + 1..close].trim_start().starts_with("#!") {
+        return None; // an inner attribute stays at the top of the fn body
+    }
+    let head = "tokio::task::LocalSet::new().run_until(async move {";
+    let first_line_end = text[open + 1..].find('\n').map(|i| open + 1 + i);
+    let multiline = first_line_end
+        .is_some_and(|e| e < close && text[open + 1..e].trim().is_empty())
+        && fixkit::starts_line(text, close);
+    let edits = if multiline {
+        let inner = format!("{}    ", fixkit::indent_of(text, open));
+        let close_line = fixkit::line_start(text, close);
+        let mut edits = vec![fixkit::insert(open + 1, format!("\n{inner}{head}"))];
+        edits.extend(fixkit::indent_lines(m, open + 1, close_line, "    "));
+        edits.push(fixkit::insert(close_line, format!("{inner}}}).await\n")));
+        edits
+    } else {
+        vec![
+            fixkit::insert(open + 1, format!(" {head}")),
+            fixkit::insert(close, "}).await "),
+        ]
+    };
+    Some(fixkit::fix(
+        FixSafety::MaybeIncorrect,
+        format!(
+            "run the body of `async fn {}` inside `tokio::task::LocalSet::new().run_until(async move {{ .. }}).await`, so `spawn_local` has a `LocalSet`; this may change behaviour: local tasks only run while `run_until` runs (those still pending when the body ends are dropped), and the fn's future is no longer `Send`",
+            f.name
+        ),
+        edits,
+    ))
 }
