@@ -144,6 +144,53 @@ pub struct StmtInfo {
     pub is_let: bool,
     /// Names bound by this statement (a `let`'s pattern).
     pub binds: Vec<String>,
+    /// For `let pat = init;` (no `else`): the range of `init`, and whether
+    /// its value is surely owned (not a borrow of something in scope).
+    pub let_init: Option<(Range<usize>, bool)>,
+}
+
+/// Is the value of `e` surely owned rather than a reference into what it
+/// reads? Used to move a `let` into a block's tail: a borrow of a guard
+/// would not outlive the block. Places (`s.count`, `*s`, `v[i]`) are fine:
+/// in code that compiles they are copies.
+fn owned_value(e: &syn::Expr) -> bool {
+    use syn::Expr as E;
+    match e {
+        E::Paren(p) => owned_value(&p.expr),
+        E::Lit(_) | E::Path(_) | E::Field(_) | E::Index(_) | E::Binary(_) | E::Macro(_) => true,
+        E::Unary(u) => matches!(
+            u.op,
+            syn::UnOp::Deref(_) | syn::UnOp::Not(_) | syn::UnOp::Neg(_)
+        ),
+        E::Cast(_) => true,
+        E::MethodCall(mc) => matches!(
+            mc.method.to_string().as_str(),
+            "clone"
+                | "to_owned"
+                | "to_string"
+                | "to_vec"
+                | "len"
+                | "is_empty"
+                | "is_some"
+                | "is_none"
+                | "count"
+                | "take"
+                | "pop"
+                | "pop_front"
+                | "pop_back"
+                | "remove"
+                | "insert"
+                | "contains"
+                | "contains_key"
+                | "cloned"
+                | "copied"
+                | "collect"
+                | "sum"
+                | "drain_all"
+                | "split_off"
+        ),
+        _ => false,
+    }
 }
 
 /// Every block of every parsed unit with its statements.
@@ -163,10 +210,21 @@ pub fn blocks(m: &Model<'_>) -> Vec<BlockStmts> {
                         syn::Stmt::Local(l) => (true, pat_names(&l.pat)),
                         _ => (false, Vec::new()),
                     };
+                    let let_init = match s {
+                        syn::Stmt::Local(l) => match &l.init {
+                            Some(init) if init.diverge.is_none() => Some((
+                                self.unit.span_range(init.expr.span()),
+                                owned_value(&init.expr),
+                            )),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
                     StmtInfo {
                         range: self.unit.span_range(s.span()),
                         is_let,
                         binds,
+                        let_init,
                     }
                 })
                 .collect();
@@ -200,16 +258,39 @@ pub fn pat_names(p: &syn::Pat) -> Vec<String> {
     v.0
 }
 
-/// Identifiers (as tokens, so also inside macros) in a range of the text.
+/// Identifiers (as tokens, so also inside macros) in a range of the text,
+/// and the names a format string captures (`"{name}"`).
 pub fn idents_in<'t>(m: &Model<'t>, r: &Range<usize>) -> HashSet<&'t str> {
-    m.snippet
+    let mut out = HashSet::new();
+    for t in m
+        .snippet
         .toks
         .iter()
-        .filter(|t| {
-            t.kind == TokKind::Ident && t.start as usize >= r.start && t.end as usize <= r.end
-        })
-        .map(|t| t.text(m.text))
-        .collect()
+        .filter(|t| t.start as usize >= r.start && t.end as usize <= r.end)
+    {
+        match t.kind {
+            TokKind::Ident => {
+                out.insert(t.text(m.text));
+            }
+            // `format!("{name}")` captures `name` from a string literal.
+            TokKind::Literal => {
+                let lit = t.text(m.text);
+                let mut rest = lit;
+                while let Some(i) = rest.find('{') {
+                    let after = &rest[i + 1..];
+                    let n = after
+                        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .unwrap_or(after.len());
+                    if n > 0 && !after.starts_with(|c: char| c.is_ascii_digit()) {
+                        out.insert(&after[..n]);
+                    }
+                    rest = &after[n..];
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The block-scope fix for a value held across an `.await`: the statements
@@ -248,18 +329,79 @@ pub fn scope_fix(m: &Model<'_>, live: &Live, hold: &Hold, what: &str) -> Option<
         .flat_map(|s| s.binds.iter().map(String::as_str))
         .collect();
     let rest = block.stmts[awaiting].range.start..block.range.end;
-    if idents_in(m, &rest).iter().any(|i| bound.contains(i)) {
-        return None;
-    }
-    let start = wrapped[0].range.start;
-    let end = wrapped[wrapped.len() - 1].range.end;
+    let used_after: HashSet<&str> = idents_in(m, &rest)
+        .into_iter()
+        .filter(|i| bound.contains(i))
+        .collect();
+    let last = &wrapped[wrapped.len() - 1];
     let text = m.text;
-    let description = format!(
-        "end {what} in a block before the `.await` (line {}): it is dropped at the `}}`; \
-         this may change behaviour if the code relied on holding it across the await",
-        super::common::line_of(m, at)
-    );
-    let edits = if starts_line(text, start) && text[end..].starts_with(['\n', '\r']) {
+    // Names used after the await: only those of the last `let`, whose value
+    // is owned: it becomes the block's value (`let n = { ..; s.count };`).
+    let value_out = if used_after.is_empty() {
+        None
+    } else {
+        let (init, owned) = last.let_init.clone()?;
+        let only_last = used_after.iter().all(|n| last.binds.iter().any(|b| b == n));
+        if wrapped.len() < 2 || !owned || !only_last || !text[..last.range.end].ends_with(';') {
+            return None;
+        }
+        Some((
+            text[last.range.start..init.start].trim_end().to_string(),
+            init,
+        ))
+    };
+    let start = wrapped[0].range.start;
+    let end = last.range.end;
+    let description = match &value_out {
+        None => format!(
+            "end {what} in a block before the `.await` (line {}): it is dropped at the `}}`; \
+             this may change behaviour if the code relied on holding it across the await",
+            super::common::line_of(m, at)
+        ),
+        Some((head, _)) => format!(
+            "end {what} in a block before the `.await` (line {}), and take what is needed after it out as the block's value (`{head} {{ .. }}`); \
+             this may change behaviour if the code relied on holding it across the await",
+            super::common::line_of(m, at)
+        ),
+    };
+    let multi_line = starts_line(text, start) && text[end..].starts_with(['\n', '\r']);
+    if let Some((head, init)) = &value_out {
+        let indent = if multi_line {
+            indent_of(text, start).to_string()
+        } else {
+            String::new()
+        };
+        let mut edits = if multi_line {
+            let first_line = line_start(text, start);
+            let mut edits = vec![insert(first_line, format!("{indent}{head} {{\n    "))];
+            let mut pos = text[first_line..]
+                .find('\n')
+                .map_or(text.len(), |i| first_line + i + 1);
+            while pos < end {
+                let line_end = text[pos..]
+                    .find('\n')
+                    .map(|i| pos + i)
+                    .unwrap_or(text.len());
+                if !text[pos..line_end].trim().is_empty() {
+                    edits.push(insert(pos, "    "));
+                }
+                pos = line_end + 1;
+            }
+            edits
+        } else {
+            vec![insert(start, format!("{head} {{ "))]
+        };
+        // `let n = s.count;` -> `s.count` as the block's tail.
+        edits.push(edit(last.range.start..init.start, ""));
+        let close = if multi_line {
+            format!("\n{indent}}};")
+        } else {
+            " };".to_string()
+        };
+        edits.push(edit(end - 1..end, close));
+        return Some(fix(FixSafety::MaybeIncorrect, description, edits));
+    }
+    let edits = if multi_line {
         let indent = indent_of(text, start);
         // The first line gets the `{` line and its extra indentation in one
         // insertion; every other non-blank line is indented by four spaces.
