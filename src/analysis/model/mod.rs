@@ -523,7 +523,9 @@ impl<'a> Model<'a> {
             }
         }
         for u in &snippet.units {
-            names::collect(&mut names, &u.file);
+            names::collect(&mut names, &u.file, &|d| {
+                u.start_of(d.open())..u.end_of(d.close()).max(u.start_of(d.open()))
+            });
         }
         let runtime = effective_runtime(runtime, &names);
         let mut m = Model {

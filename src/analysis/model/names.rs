@@ -1,11 +1,15 @@
 //! What names mean in this snippet: its `use` lines, the items it defines,
 //! and the identifiers it mentions at all.
 //!
-//! Resolution is global to the snippet (a `use` inside one fn counts for
-//! the whole snippet): pasted code rarely shadows an import, and a finding
-//! that depends on an unresolved name says what it assumed.
+//! A `use` line inside a block or a module counts for the whole snippet
+//! when nothing else imports that name (pasted code is often cut from a
+//! larger file); where the same name is imported at the top level too,
+//! code inside that block or module resolves it to its own import
+//! (`resolve_in`) and code elsewhere to the top-level one. A finding that
+//! depends on an unresolved name says what it assumed.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 /// Crate roots whose paths are taken as written.
 const KNOWN_ROOTS: &[&str] = &[
@@ -61,6 +65,22 @@ const KNOWN_ROOTS: &[&str] = &[
     "glib",
     "log",
 ];
+
+/// Re-exports that are the same item as their source: resolved to the
+/// source, so that `tokio::time::Duration` (which is `std::time::Duration`)
+/// does not read as a use of tokio's timers.
+const REEXPORTS: &[(&[&str], &[&str])] =
+    &[(&["tokio", "time", "Duration"], &["std", "time", "Duration"])];
+
+fn canonical(mut v: Vec<String>) -> Vec<String> {
+    for (from, to) in REEXPORTS {
+        if v.len() >= from.len() && v.iter().zip(from.iter()).all(|(a, b)| a == b) {
+            v.splice(0..from.len(), to.iter().map(|s| s.to_string()));
+            break;
+        }
+    }
+    v
+}
 
 /// What a glob import of a well-known module brings in (only names rules care about).
 const GLOB_EXPORTS: &[(&str, &[&str])] = &[
@@ -251,7 +271,12 @@ pub struct DefinedFn {
 
 #[derive(Default)]
 pub struct Names {
+    /// `use` lines at the top level of the snippet (not in a block or a module).
     map: HashMap<String, Vec<String>>,
+    /// `use` lines inside a block or a module: name -> full path (the last one wins).
+    nested: HashMap<String, Vec<String>>,
+    /// The same, with the range of their block or module in the user's text.
+    scoped: Vec<(Range<usize>, String, Vec<String>)>,
     globs: Vec<Vec<String>>,
     /// Globs of modules we know nothing about (`use super::*`).
     pub opaque_glob: bool,
@@ -271,23 +296,35 @@ pub struct Names {
 }
 
 impl Names {
+    /// A top-level `use` line.
     pub fn add_use(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>) {
+        self.add_use_in(tree, prefix, None);
+    }
+
+    /// A `use` line; `scope` is the range of the block or module it sits in
+    /// (`None` at the top level).
+    pub fn add_use_in(
+        &mut self,
+        tree: &syn::UseTree,
+        prefix: &mut Vec<String>,
+        scope: Option<&Range<usize>>,
+    ) {
         match tree {
             syn::UseTree::Path(p) => {
                 prefix.push(p.ident.to_string());
-                self.add_use(&p.tree, prefix);
+                self.add_use_in(&p.tree, prefix, scope);
                 prefix.pop();
             }
             syn::UseTree::Name(n) => {
                 let name = n.ident.to_string();
                 if name == "self" {
                     if let Some(last) = prefix.last() {
-                        self.map.insert(last.clone(), prefix.clone());
+                        self.import(last.clone(), prefix.clone(), scope);
                     }
                 } else {
                     let mut full = prefix.clone();
                     full.push(name.clone());
-                    self.map.insert(name, full);
+                    self.import(name, full, scope);
                 }
             }
             syn::UseTree::Rename(r) => {
@@ -298,7 +335,7 @@ impl Names {
                 }
                 let alias = r.rename.to_string();
                 if alias != "_" {
-                    self.map.insert(alias, full);
+                    self.import(alias, full, scope);
                 }
             }
             syn::UseTree::Glob(_) => {
@@ -311,10 +348,28 @@ impl Names {
             }
             syn::UseTree::Group(g) => {
                 for t in &g.items {
-                    self.add_use(t, prefix);
+                    self.add_use_in(t, prefix, scope);
                 }
             }
         }
+    }
+
+    fn import(&mut self, name: String, full: Vec<String>, scope: Option<&Range<usize>>) {
+        match scope {
+            None => {
+                self.map.insert(name, full);
+            }
+            Some(r) => {
+                self.scoped.push((r.clone(), name.clone(), full.clone()));
+                self.nested.insert(name, full);
+            }
+        }
+    }
+
+    /// The import of a name seen from anywhere: the top-level one, else one
+    /// from inside some block or module.
+    fn imported(&self, name: &str) -> Option<&Vec<String>> {
+        self.map.get(name).or_else(|| self.nested.get(name))
     }
 
     pub fn add_item(&mut self, name: String) {
@@ -349,17 +404,17 @@ impl Names {
             .fns
             .get(first)
             .is_some_and(|v| v.iter().any(|f| f.free));
-        if segs.len() == 1 && free_fn && !self.map.contains_key(first) {
+        if segs.len() == 1 && free_fn && self.imported(first).is_none() {
             return Resolved {
                 segs: owned(&segs),
                 how: How::Local,
             };
         }
-        if let Some(full) = self.map.get(first) {
+        if let Some(full) = self.imported(first) {
             let mut v = full.clone();
             v.extend(segs[1..].iter().map(|s| s.to_string()));
             return Resolved {
-                segs: v,
+                segs: canonical(v),
                 how: How::Use,
             };
         }
@@ -371,7 +426,7 @@ impl Names {
         }
         if segs.len() > 1 && KNOWN_ROOTS.contains(&first) {
             return Resolved {
-                segs: owned(&segs),
+                segs: canonical(owned(&segs)),
                 how: How::Exact,
             };
         }
@@ -399,6 +454,37 @@ impl Names {
         self.resolve(&segs)
     }
 
+    /// Resolves a path written at a position (`at` is asked for only when
+    /// a block or module imports the path's first name): the import of
+    /// the innermost block or module around it wins.
+    pub fn resolve_in<S: AsRef<str>>(&self, segs: &[S], at: impl FnOnce() -> usize) -> Resolved {
+        if let Some(first) = segs.first().map(|s| s.as_ref())
+            && !self.scoped.is_empty()
+            && self.nested.contains_key(first)
+        {
+            let at = at();
+            let inner = self
+                .scoped
+                .iter()
+                .filter(|(r, n, _)| n == first && r.start <= at && at < r.end)
+                .min_by_key(|(r, _, _)| r.len());
+            if let Some((_, _, full)) = inner {
+                let mut v = full.clone();
+                v.extend(segs[1..].iter().map(|s| s.as_ref().to_string()));
+                return Resolved {
+                    segs: canonical(v),
+                    how: How::Use,
+                };
+            }
+        }
+        self.resolve(segs)
+    }
+
+    pub fn resolve_path_in(&self, p: &syn::Path, at: impl FnOnce() -> usize) -> Resolved {
+        let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+        self.resolve_in(&segs, at)
+    }
+
     /// True when some fn the snippet defines has this name and is async,
     /// and none of that name is sync (else the name is ambiguous).
     pub fn async_fn(&self, name: &str, method: bool) -> bool {
@@ -414,26 +500,36 @@ impl Names {
     pub fn uses_crate(&self, root: &str) -> bool {
         self.idents.contains(root)
             || self
-                .map
-                .values()
+                .imports()
                 .any(|v| v.first().map(|s| s.as_str()) == Some(root))
     }
 
     /// The full paths of every `use` import.
     pub fn imports(&self) -> impl Iterator<Item = &Vec<String>> {
-        self.map.values()
+        self.map
+            .values()
+            .chain(self.scoped.iter().map(|(_, _, v)| v))
     }
 }
 
-/// Collects the snippet-wide facts of `Names` from a tree.
-pub fn collect(names: &mut Names, file: &syn::File) {
+/// Collects the snippet-wide facts of `Names` from a tree; `range` maps the
+/// braces of a block or module to its byte range in the user's text.
+pub fn collect(
+    names: &mut Names,
+    file: &syn::File,
+    range: &dyn Fn(&proc_macro2::extra::DelimSpan) -> Range<usize>,
+) {
     use syn::visit::Visit;
-    struct V<'n> {
+    struct V<'n, 'r> {
         n: &'n mut Names,
+        range: &'r dyn Fn(&proc_macro2::extra::DelimSpan) -> Range<usize>,
+        /// Blocks and modules around the current item, innermost last.
+        scopes: Vec<Range<usize>>,
     }
-    impl<'ast> Visit<'ast> for V<'_> {
+    impl<'ast> Visit<'ast> for V<'_, '_> {
         fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
-            self.n.add_use(&u.tree, &mut Vec::new());
+            self.n
+                .add_use_in(&u.tree, &mut Vec::new(), self.scopes.last());
         }
         fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
             if !f.sig.ident.to_string().starts_with("__rust_async_skill") {
@@ -503,7 +599,13 @@ pub fn collect(names: &mut Names, file: &syn::File) {
         }
         fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
             self.n.add_item(m.ident.to_string());
+            let scoped = m.content.as_ref().map(|(b, _)| (self.range)(&b.span));
+            let pushed = scoped.is_some();
+            self.scopes.extend(scoped);
             syn::visit::visit_item_mod(self, m);
+            if pushed {
+                self.scopes.pop();
+            }
         }
         fn visit_item_trait(&mut self, t: &'ast syn::ItemTrait) {
             self.n.add_item(t.ident.to_string());
@@ -533,6 +635,13 @@ pub fn collect(names: &mut Names, file: &syn::File) {
             }
         }
         fn visit_block(&mut self, b: &'ast syn::Block) {
+            let has_use = b
+                .stmts
+                .iter()
+                .any(|s| matches!(s, syn::Stmt::Item(syn::Item::Use(_))));
+            if has_use {
+                self.scopes.push((self.range)(&b.brace_token.span));
+            }
             for s in &b.stmts {
                 match s {
                     syn::Stmt::Item(i) => self.visit_item(i),
@@ -545,9 +654,12 @@ pub fn collect(names: &mut Names, file: &syn::File) {
                     _ => {}
                 }
             }
+            if has_use {
+                self.scopes.pop();
+            }
         }
     }
-    impl V<'_> {
+    impl V<'_, '_> {
         /// Items nested in blocks of expressions (a `use` inside an `async` block).
         fn visit_nested(&mut self, e: &syn::Expr) {
             let mut stack = vec![e];
@@ -577,7 +689,12 @@ pub fn collect(names: &mut Names, file: &syn::File) {
             }
         }
     }
-    V { n: names }.visit_file(file);
+    V {
+        n: names,
+        range,
+        scopes: Vec::new(),
+    }
+    .visit_file(file);
 }
 
 /// Does this fn take a closure and run it on a blocking thread?
@@ -693,7 +810,9 @@ mod tests {
 
     fn names(src: &str) -> Names {
         let mut n = Names::default();
-        collect(&mut n, &syn::parse_str(src).unwrap());
+        collect(&mut n, &syn::parse_str(src).unwrap(), &|d| {
+            d.open().byte_range().start..d.close().byte_range().end
+        });
         n
     }
 
@@ -714,6 +833,49 @@ mod tests {
         let n = names("fn sleep(ms: u64) {} async fn fetch() {}");
         assert_eq!(n.resolve(&["sleep"]).how, How::Local);
         assert!(n.async_fn("fetch", false));
+    }
+
+    #[test]
+    fn block_and_module_imports_shadow_top_level_ones_only_inside() {
+        let src = "use std::net::TcpListener;\nfn a() { TcpListener::bind(x); }\nfn b() { use tokio::net::TcpListener; TcpListener::bind(x); }\nmod m { use tokio::sync::Mutex; fn c() { Mutex::new(0); } }\nfn d() { Mutex::new(0); }";
+        let n = names(src);
+        let at = |needle: &str| {
+            let i = src.find(needle).unwrap();
+            move || i
+        };
+        let outside = at("TcpListener::bind");
+        let inside = at("TcpListener::bind(x); }\nmod");
+        assert!(
+            n.resolve_in(&["TcpListener", "bind"], outside)
+                .is("std::net::TcpListener::bind")
+        );
+        assert!(
+            n.resolve_in(&["TcpListener", "bind"], inside)
+                .is("tokio::net::TcpListener::bind")
+        );
+        assert!(n.resolve(&["TcpListener"]).is("std::net::TcpListener"));
+        // Imported only inside a module: counts everywhere (pasted code).
+        let in_d = src.rfind("Mutex::new").unwrap();
+        assert!(n.resolve_in(&["Mutex"], || in_d).is("tokio::sync::Mutex"));
+        assert!(
+            n.imports()
+                .any(|p| p.join("::") == "tokio::net::TcpListener")
+        );
+    }
+
+    #[test]
+    fn reexports_resolve_to_their_source() {
+        let n = names("use tokio::time::{self, Duration, sleep};");
+        assert!(
+            n.resolve(&["Duration", "from_millis"])
+                .is("std::time::Duration::from_millis")
+        );
+        assert!(n.resolve(&["time", "Duration"]).is("std::time::Duration"));
+        assert!(n.resolve(&["sleep"]).is("tokio::time::sleep"));
+        assert!(
+            n.resolve(&["tokio", "time", "Duration"])
+                .is("std::time::Duration")
+        );
     }
 
     #[test]

@@ -254,6 +254,14 @@ impl<'m, 'a> Walker<'m, 'a> {
         self.range(first_span(e), last_span(e))
     }
 
+    /// Resolves a path written in `e` (block and module `use` lines count
+    /// only inside their block or module).
+    fn resolve_at<S: AsRef<str>>(&self, segs: &[S], e: &Expr) -> Resolved {
+        self.m
+            .names
+            .resolve_in(segs, || self.unit.start_of(first_span(e)))
+    }
+
     // ---- frames and scopes -----------------------------------------------
 
     fn frame(&mut self) -> Option<&mut Frame> {
@@ -392,7 +400,7 @@ impl<'m, 'a> Walker<'m, 'a> {
                 Expr::Call(c) => {
                     break match syntax::path_segs(&c.func) {
                         Some(segs) => Root::Call {
-                            path: self.m.names.resolve(&segs),
+                            path: self.resolve_at(&segs, &c.func),
                             nargs: c.args.len(),
                         },
                         None => Root::Other,
@@ -407,7 +415,13 @@ impl<'m, 'a> Walker<'m, 'a> {
                             break Root::Local(l);
                         }
                     }
-                    break Root::Path(self.m.names.resolve_path(&p.path));
+                    let segs: Vec<String> = p
+                        .path
+                        .segments
+                        .iter()
+                        .map(|s| s.ident.to_string())
+                        .collect();
+                    break Root::Path(self.resolve_at(&segs, cur));
                 }
                 Expr::Async(_) => break Root::AsyncBlock,
                 Expr::Closure(c) => {
@@ -430,7 +444,7 @@ impl<'m, 'a> Walker<'m, 'a> {
             Expr::Async(_) => Some(FutureKind::AsyncBlock),
             Expr::Call(c) => {
                 let segs = syntax::path_segs(&c.func)?;
-                let p = self.m.names.resolve(&segs);
+                let p = self.resolve_at(&segs, &c.func);
                 if p.last() == "pin" && segs.len() >= 2 && segs[segs.len() - 2] == "Box" {
                     return c.args.first().and_then(|a| self.future_kind(a));
                 }
@@ -517,7 +531,7 @@ impl<'m, 'a> Walker<'m, 'a> {
                     if segs.len() < 2 {
                         break;
                     }
-                    let ty = self.m.names.resolve(&segs[..segs.len() - 1]);
+                    let ty = self.resolve_at(&segs[..segs.len() - 1], &c.func);
                     let wrapper = matches!(ty.last(), "Arc" | "Rc" | "Box");
                     let is_clone = segs.last().is_some_and(|s| s == "clone");
                     out.push(ty);
@@ -1756,6 +1770,24 @@ impl<'m, 'a> Walker<'m, 'a> {
         match strip(a) {
             Expr::Closure(c) => self.closure(c, role),
             Expr::Async(b) => self.async_block(b, Some(role)),
+            // `spawn_blocking({ let b = b.clone(); move || b.wait() })`: the
+            // closure (or async block) the block ends with is the argument.
+            Expr::Block(x)
+                if x.label.is_none()
+                    && matches!(x.block.stmts.last(), Some(Stmt::Expr(t, None))
+                        if matches!(strip(t), Expr::Closure(_) | Expr::Async(_))) =>
+            {
+                self.push_scope();
+                if let Some((Stmt::Expr(t, None), init)) = x.block.stmts.split_last() {
+                    for s in init {
+                        self.stmt(s);
+                    }
+                    self.push_temp(Via::Temporary);
+                    self.arg(t, role);
+                    self.pop_temp();
+                }
+                self.pop_scope();
+            }
             _ => self.expr(a, Use::Arg),
         }
         if let ArgRole::Spawn {
@@ -1813,7 +1845,7 @@ impl<'m, 'a> Walker<'m, 'a> {
 
     fn call(&mut self, e: &'a Expr, x: &'a syn::ExprCall, u: Use) {
         let segs = syntax::path_segs(&x.func);
-        let path = segs.as_ref().map(|s| self.m.names.resolve(s));
+        let path = segs.as_ref().map(|s| self.resolve_at(s, &x.func));
         if path.is_none() {
             self.expr(&x.func, Use::Other);
         }

@@ -31,7 +31,9 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
         {
             continue;
         }
-        let reason = if l.nested_counting {
+        // An outer loop of a few literal turns (`for i in 1..=3`) does little work.
+        let few_turns = literal_turns(m, l).is_some_and(|n| n <= 16);
+        let reason = if l.nested_counting && !few_turns {
             "nested loops".to_string()
         } else if l.kind == LoopKind::For && l.range_bound.is_some_and(|b| b >= 100_000) {
             format!("a loop over {} iterations", l.range_bound.unwrap_or(0))
@@ -157,4 +159,20 @@ fn try_poll_spin(m: &Model<'_>, l: &crate::analysis::model::LoopInfo) -> Option<
         }
     }
     polled
+}
+
+/// `for _ in A..B` / `A..=B` with both ends integer literals: the number of turns.
+fn literal_turns(m: &Model<'_>, l: &crate::analysis::model::LoopInfo) -> Option<u128> {
+    if l.kind != LoopKind::For {
+        return None;
+    }
+    let header = m.text.get(l.range.clone())?;
+    let range = header[header.find(" in ")? + 4..].trim();
+    let (a, b) = range.split_once("..")?;
+    let (b, inclusive) = match b.strip_prefix('=') {
+        Some(b) => (b, 1),
+        None => (b, 0),
+    };
+    let int = |x: &str| x.trim().replace('_', "").parse::<u128>().ok();
+    Some((int(b)? + inclusive).saturating_sub(int(a)?))
 }

@@ -25,6 +25,12 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
         if p.facts.cx_passed {
             continue;
         }
+        // A yield primitive (`fn yield_now(cx) -> Poll<Infallible>`: wake,
+        // then `Pending`, never `Ready`) is not a `poll` that spins; its
+        // callers return its `Pending` once.
+        if !p.facts.has_ready && !p.name.starts_with("poll") {
+            continue;
+        }
         for (r, changed) in &p.facts.self_wakes {
             if *changed {
                 continue;

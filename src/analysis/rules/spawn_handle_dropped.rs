@@ -60,6 +60,14 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
             }
             _ => continue,
         };
+        // An executor adapter (`fn execute(&self, fut: F) { tokio::spawn(fut); }`):
+        // it hands its caller's future to the runtime, detaching is its contract.
+        let spawns_param = c.args.first().is_some_and(|a| {
+            matches!(a.chain.root, Root::Local(id) if m.locals[id].is_param && a.chain.links.is_empty())
+        }) && c.ctx == crate::analysis::model::Ctx::Sync;
+        if spawns_param {
+            continue;
+        }
         let msg = format!(
             "the `JoinHandle` of `{what}(..)` is dropped: the task is detached, its panic goes unseen, and it is cut off when the runtime shuts down"
         );
