@@ -18,9 +18,3 @@ pub mod textdiff;
 
 /// The skill's version, reported in every explanation.
 pub const SKILL_VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// The analyser allocates and frees many small syntax nodes (malloc and
-/// free were a quarter of `diagnose`'s profile under glibc); mimalloc cuts
-/// that. Declared here so the binary, the tests and the benches all use it.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
