@@ -323,6 +323,9 @@ pub enum LockFamily {
     ParkingLot,
     /// A blocking lock whose crate the snippet does not say.
     Unknown,
+    /// A tokio `watch::Ref` (`rx.borrow()`): it holds the channel's
+    /// read lock, so the sender's `send` blocks while it lives; `!Send`.
+    Watch,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -163,6 +163,7 @@ fn is_lockish(name: &str) -> bool {
             | "try_write"
             | "try_borrow"
             | "try_borrow_mut"
+            | "borrow_and_update"
     )
 }
 
@@ -646,6 +647,25 @@ impl<'m, 'a> Walker<'m, 'a> {
                 {
                     return Some(apis::TypeFamily::WatchReceiver);
                 }
+                // `let rx2 = rx.clone();` / `let rx2 = tx.subscribe();` of a watch channel.
+                if let Some(init) = &l.init
+                    && let Root::Local(src) = init.root
+                    && src < *id
+                    && init.links.len() == 1
+                {
+                    let src_l = &self.m.locals[src];
+                    let watch_src = src_l.tuple_index.is_some()
+                        && src_l
+                            .init
+                            .as_ref()
+                            .and_then(|i| i.root_path())
+                            .is_some_and(|p| p.text().contains("watch"));
+                    let same = init.has_method("clone") && src_l.tuple_index == Some(1);
+                    let sub = init.has_method("subscribe") && src_l.tuple_index == Some(0);
+                    if watch_src && (same || sub) {
+                        return Some(apis::TypeFamily::WatchReceiver);
+                    }
+                }
                 None
             }
             Root::Call { path, .. } => {
@@ -735,13 +755,22 @@ impl<'m, 'a> Walker<'m, 'a> {
                 }
                 _ => None,
             },
-            "borrow" | "borrow_mut" | "try_borrow" | "try_borrow_mut" => match fam {
-                Some(T::RefCell) => Some((LiveKind::RefCellRef, desc_range, None)),
-                None if self.m.names.mentions("RefCell") => {
-                    Some((LiveKind::RefCellRef, desc_range, None))
+            "borrow" | "borrow_mut" | "try_borrow" | "try_borrow_mut" | "borrow_and_update" => {
+                match fam {
+                    Some(T::RefCell) if name != "borrow_and_update" => {
+                        Some((LiveKind::RefCellRef, desc_range, None))
+                    }
+                    Some(T::WatchReceiver)
+                        if matches!(name.as_str(), "borrow" | "borrow_and_update") =>
+                    {
+                        Some((LiveKind::Guard(LockFamily::Watch), desc_range, None))
+                    }
+                    None if self.m.names.mentions("RefCell") => {
+                        Some((LiveKind::RefCellRef, desc_range, None))
+                    }
+                    _ => None,
                 }
-                _ => None,
-            },
+            }
             "enter" | "entered" => {
                 let spanish = matches!(fam, Some(T::Span))
                     || syntax::ident_of(&mc.receiver).is_some_and(|n| n.contains("span"))
