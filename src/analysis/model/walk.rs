@@ -768,6 +768,18 @@ impl<'m, 'a> Walker<'m, 'a> {
                     None if self.m.names.mentions("RefCell") => {
                         Some((LiveKind::RefCellRef, desc_range, None))
                     }
+                    // `x.borrow_mut()` with nothing saying what `x` is: almost
+                    // always a `RefCell` (`BorrowMut` is rarely called by name).
+                    None if name == "borrow_mut" => {
+                        let what = self.m.snippet_text(&desc_range);
+                        Some((
+                            LiveKind::RefCellRef,
+                            desc_range,
+                            Some(format!(
+                                "assumed `{what}` borrows a `RefCell` (no type or `use` line says what it is)"
+                            )),
+                        ))
+                    }
                     _ => None,
                 }
             }

@@ -28,6 +28,10 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
         );
         let help = "end the borrow before the `.await` (a block, or clone the data out)";
         let fix = super::fixkit::scope_fix(m, live, hold, "the borrow's scope");
-        out.emit(Draft::new(live.range.clone(), Severity::Warning, msg, help).with_fix(fix));
+        out.emit(
+            Draft::new(live.range.clone(), Severity::Warning, msg, help)
+                .assume(live.assumption.clone())
+                .with_fix(fix),
+        );
     }
 }
