@@ -45,38 +45,11 @@ die() {
 [ -x "$BIN" ] || die "no binary at $BIN: run \`cargo build\` first"
 BIN=$(cd "$(dirname "$BIN")" && pwd -P)/$(basename "$BIN")
 
-# --- the tools, installed once into $CACHE (as scripts/test-install-tools.sh does)
-export npm_config_cache="$CACHE/npm-cache" npm_config_update_notifier=false \
-    npm_config_fund=false npm_config_audit=false npm_config_loglevel=error
-mkdir -p "$CACHE"
-NODE_BIN="$CACHE/node22/node_modules/.bin"
-if [ "$("$NODE_BIN/node" --version 2>/dev/null)" != "v$NODE_VERSION" ]; then
-    echo "# installing node@$NODE_VERSION into $CACHE/node22"
-    command -v npm >/dev/null || die "npm is needed to install Node $NODE_VERSION"
-    npm install --prefix "$CACHE/node22" --no-save "node@$NODE_VERSION" >"$CACHE/node22.log" 2>&1
-    if [ "$("$NODE_BIN/node" --version 2>/dev/null)" != "v$NODE_VERSION" ]; then
-        # The `node` package fetches its binary in an install script; where
-        # scripts do not run, take the platform package directly.
-        case "$(uname -m)" in x86_64) arch=x64 ;; aarch64 | arm64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
-        os=$(uname -s | tr '[:upper:]' '[:lower:]')
-        npm install --prefix "$CACHE/node22" --no-save "node-$os-$arch@$NODE_VERSION" >>"$CACHE/node22.log" 2>&1
-        mkdir -p "$NODE_BIN"
-        ln -sf "../node-$os-$arch/bin/node" "$NODE_BIN/node"
-    fi
-fi
-[ "$("$NODE_BIN/node" --version 2>/dev/null)" = "v$NODE_VERSION" ] || die "Node $NODE_VERSION did not install (see $CACHE/node22.log)"
-export PATH="$NODE_BIN:$PATH"
-
-TOOLS="$CACHE/tools"
-STAMP="@modelcontextprotocol/inspector@$INSPECTOR_VERSION @modelcontextprotocol/conformance@$CONFORMANCE_VERSION"
-if [ "$(cat "$TOOLS/.stamp" 2>/dev/null)" != "$STAMP" ] || [ ! -x "$TOOLS/node_modules/.bin/inspector" ] || [ ! -x "$TOOLS/node_modules/.bin/conformance" ]; then
-    echo "# installing $STAMP into $TOOLS"
-    rm -rf "$TOOLS"
-    # shellcheck disable=SC2086
-    npm install --prefix "$TOOLS" $STAMP >"$CACHE/tools.log" 2>&1 || die "npm install of the tools failed (see $CACHE/tools.log)"
-    echo "$STAMP" >"$TOOLS/.stamp"
-fi
-export PATH="$TOOLS/node_modules/.bin:$PATH"
+# --- the tools, installed once into $CACHE ------------------------------
+# shellcheck source=scripts/lib/npm-tools.sh
+. "$ROOT/scripts/lib/npm-tools.sh"
+use_node22
+use_npm_tools "@modelcontextprotocol/inspector@$INSPECTOR_VERSION @modelcontextprotocol/conformance@$CONFORMANCE_VERSION" inspector conformance
 echo "# node $(node --version), inspector $INSPECTOR_VERSION, conformance $CONFORMANCE_VERSION"
 echo "# binary: $BIN"
 
