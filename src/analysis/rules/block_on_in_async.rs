@@ -85,7 +85,7 @@ fn fix(m: &Model<'_>, c: &crate::analysis::model::Call<'_>) -> Option<crate::ana
         "`.await` the future instead of blocking the worker thread on it",
         vec![fixkit::edit(
             c.range.clone(),
-            fixkit::awaited(arg_text, Some(arg)),
+            fixkit::awaited(arg_text, arg),
         )],
     ))
 }

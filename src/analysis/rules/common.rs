@@ -246,13 +246,27 @@ pub fn line_of(m: &Model<'_>, offset: usize) -> usize {
         + 1
 }
 
-/// A loop's extent, from its header to the `}` closing its body.
+/// A loop's extent, from its header to the `}` closing its body (found by
+/// counting delimiters from the body's `{`: linear in the body, not the file).
 pub fn loop_extent(m: &Model<'_>, l: &crate::analysis::model::LoopInfo) -> Option<Range<usize>> {
     use crate::analysis::lexer::TokKind;
     let toks = &m.snippet.toks;
-    let open = toks
-        .iter()
-        .position(|t| t.start as usize >= l.range.end && t.kind == TokKind::Open(b'{'))?;
-    let close = *crate::analysis::lexer::match_delims(toks).get(open)?;
-    (close != usize::MAX).then(|| l.range.start..toks[close].end as usize)
+    let open = toks.partition_point(|t| (t.start as usize) < l.range.end);
+    if toks.get(open)?.kind != TokKind::Open(b'{') {
+        return None;
+    }
+    let mut depth = 0usize;
+    for t in &toks[open..] {
+        match t.kind {
+            TokKind::Open(_) => depth += 1,
+            TokKind::Close(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(l.range.start..t.end as usize);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }

@@ -5,11 +5,9 @@
 //!
 //! Every edit is a byte range of the user's text. Paths are written in full
 //! (`tokio::time::sleep`) so a fix never needs a `use` line.
-#![allow(dead_code)] // shared by a growing set of rules
-
 use crate::analysis::fix::{Edit, Fix, FixSafety};
 use crate::analysis::lexer::TokKind;
-use crate::analysis::model::{BodyKind, Call, Hold, Live, Model, Use};
+use crate::analysis::model::{Call, Hold, Live, Model};
 use std::collections::HashSet;
 use std::ops::Range;
 use syn::spanned::Spanned;
@@ -93,27 +91,8 @@ pub fn insert_stmt_after(text: &str, stmt_start: usize, stmt_end: usize, line: &
 
 /// `expr.await`, with parentheses when `.await` would bind to less than the
 /// whole expression (`a + b`, `&x`, `x as T`, a closure...).
-pub fn awaited(expr_text: &str, expr: Option<&syn::Expr>) -> String {
-    let postfix_ok = match expr {
-        Some(e) => matches!(
-            e,
-            syn::Expr::Path(_)
-                | syn::Expr::Call(_)
-                | syn::Expr::MethodCall(_)
-                | syn::Expr::Field(_)
-                | syn::Expr::Async(_)
-                | syn::Expr::Paren(_)
-                | syn::Expr::Macro(_)
-                | syn::Expr::Index(_)
-                | syn::Expr::Await(_)
-                | syn::Expr::Try(_)
-                | syn::Expr::Block(_)
-        ),
-        None => expr_text
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == ':'),
-    };
-    if postfix_ok {
+pub fn awaited(expr_text: &str, expr: &syn::Expr) -> String {
+    if postfix_ok(expr) {
         format!("{expr_text}.await")
     } else {
         format!("({expr_text}).await")
@@ -372,22 +351,7 @@ pub fn scope_fix(m: &Model<'_>, live: &Live, hold: &Hold, what: &str) -> Option<
             String::new()
         };
         let mut edits = if multi_line {
-            let first_line = line_start(text, start);
-            let mut edits = vec![insert(first_line, format!("{indent}{head} {{\n    "))];
-            let mut pos = text[first_line..]
-                .find('\n')
-                .map_or(text.len(), |i| first_line + i + 1);
-            while pos < end {
-                let line_end = text[pos..]
-                    .find('\n')
-                    .map(|i| pos + i)
-                    .unwrap_or(text.len());
-                if !text[pos..line_end].trim().is_empty() {
-                    edits.push(insert(pos, "    "));
-                }
-                pos = line_end + 1;
-            }
-            edits
+            open_block_lines(m, start, end, &format!("{indent}{head} {{"))
         } else {
             vec![insert(start, format!("{head} {{ "))]
         };
@@ -403,23 +367,7 @@ pub fn scope_fix(m: &Model<'_>, live: &Live, hold: &Hold, what: &str) -> Option<
     }
     let edits = if multi_line {
         let indent = indent_of(text, start);
-        // The first line gets the `{` line and its extra indentation in one
-        // insertion; every other non-blank line is indented by four spaces.
-        let first_line = line_start(text, start);
-        let mut edits = vec![insert(first_line, format!("{indent}{{\n    "))];
-        let mut pos = text[first_line..]
-            .find('\n')
-            .map_or(text.len(), |i| first_line + i + 1);
-        while pos < end {
-            let line_end = text[pos..]
-                .find('\n')
-                .map(|i| pos + i)
-                .unwrap_or(text.len());
-            if !text[pos..line_end].trim().is_empty() {
-                edits.push(insert(pos, "    "));
-            }
-            pos = line_end + 1;
-        }
+        let mut edits = open_block_lines(m, start, end, &format!("{indent}{{"));
         edits.push(insert(end, format!("\n{indent}}}")));
         edits
     } else {
@@ -428,14 +376,14 @@ pub fn scope_fix(m: &Model<'_>, live: &Live, hold: &Hold, what: &str) -> Option<
     Some(fix(FixSafety::MaybeIncorrect, description, edits))
 }
 
-/// Is the call a statement of its own (`f(..);`) or `let _ = f(..);`?
-pub fn is_discarded(c: &Call<'_>) -> bool {
-    matches!(c.parent, Use::Discard | Use::LetUnderscore)
-}
-
-/// Does the body of `b` (or an enclosing body) have this kind?
-pub fn body_kind(m: &Model<'_>, b: Option<usize>) -> Option<BodyKind> {
-    b.and_then(|b| m.bodies.get(b)).map(|b| b.kind)
+/// The lines from `start` to `end` moved into a new block: `opening` on a
+/// line of its own before them (the first line gets it and its extra
+/// indentation in one insertion), every other line indented by four spaces.
+fn open_block_lines(m: &Model<'_>, start: usize, end: usize, opening: &str) -> Vec<Edit> {
+    let first_line = line_start(m.text, start);
+    let mut edits = vec![insert(first_line, format!("{opening}\n    "))];
+    edits.extend(indent_lines(m, first_line + 1, end, "    "));
+    edits
 }
 
 /// The whole callee path of a path call (`std::thread::sleep` in

@@ -21,25 +21,14 @@ use std::ops::Range;
 /// The innermost loop around the select: (where a statement can be
 /// inserted before it, the loop's extent).
 fn enclosing_loop(m: &Model<'_>, s: &Select<'_>) -> Option<(usize, Range<usize>)> {
-    let toks = &m.snippet.toks;
-    let delims = crate::analysis::lexer::match_delims(toks);
     let mut best: Option<(usize, Range<usize>)> = None;
     for l in &m.loops {
         if l.range.start >= s.range.start {
             continue;
         }
-        // The body: the first `{` at or after the end of the header.
-        let Some(open) = toks
-            .iter()
-            .position(|t| t.start as usize >= l.range.end && t.kind == TokKind::Open(b'{'))
-        else {
+        let Some(extent) = super::super::common::loop_extent(m, l) else {
             continue;
         };
-        let close = delims[open];
-        if close == usize::MAX {
-            continue;
-        }
-        let extent = l.range.start..toks[close].end as usize;
         if extent.end < s.range.end {
             continue;
         }
