@@ -173,22 +173,14 @@ fn bad_origin_and_bad_host_get_403() {
             "null".to_string(),
             "not a url".to_string(),
         ] {
-            let mut conn = Conn::connect(server.addr).await;
-            let r = conn
-                .send("POST", "/mcp", &[ACCEPT, JSON, ("Origin", &origin)], INIT)
-                .await
-                .unwrap();
+            let r = Conn::post_once(server.addr, &[ACCEPT, JSON, ("Origin", &origin)], INIT).await;
             assert_eq!(r.status, 403, "Origin {origin}: {}", r.text());
         }
         for origin in [
             format!("http://localhost:{port}"),
             format!("http://127.0.0.1:{port}"),
         ] {
-            let mut conn = Conn::connect(server.addr).await;
-            let r = conn
-                .send("POST", "/mcp", &[ACCEPT, JSON, ("Origin", &origin)], INIT)
-                .await
-                .unwrap();
+            let r = Conn::post_once(server.addr, &[ACCEPT, JSON, ("Origin", &origin)], INIT).await;
             assert_eq!(r.status, 200, "Origin {origin}: {}", r.text());
         }
         for host in [
@@ -197,19 +189,11 @@ fn bad_origin_and_bad_host_get_403() {
             "127.0.0.1.nip.io",
             "192.168.1.1",
         ] {
-            let mut conn = Conn::connect(server.addr).await;
-            let r = conn
-                .send("POST", "/mcp", &[ACCEPT, JSON, ("Host", host)], INIT)
-                .await
-                .unwrap();
+            let r = Conn::post_once(server.addr, &[ACCEPT, JSON, ("Host", host)], INIT).await;
             assert_eq!(r.status, 403, "Host {host}: {}", r.text());
         }
         for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}")] {
-            let mut conn = Conn::connect(server.addr).await;
-            let r = conn
-                .send("POST", "/mcp", &[ACCEPT, JSON, ("Host", &host)], INIT)
-                .await
-                .unwrap();
+            let r = Conn::post_once(server.addr, &[ACCEPT, JSON, ("Host", &host)], INIT).await;
             assert_eq!(r.status, 200, "Host {host}: {}", r.text());
         }
     });
@@ -221,21 +205,17 @@ fn bad_origin_and_bad_host_get_403() {
         "mcp.internal",
     ]);
     rt().block_on(async {
-        let mut conn = Conn::connect(server.addr).await;
-        let r = conn
-            .send(
-                "POST",
-                "/mcp",
-                &[
-                    ACCEPT,
-                    JSON,
-                    ("Origin", "http://app.example:8080"),
-                    ("Host", "mcp.internal"),
-                ],
-                INIT,
-            )
-            .await
-            .unwrap();
+        let r = Conn::post_once(
+            server.addr,
+            &[
+                ACCEPT,
+                JSON,
+                ("Origin", "http://app.example:8080"),
+                ("Host", "mcp.internal"),
+            ],
+            INIT,
+        )
+        .await;
         assert_eq!(r.status, 200, "{}", r.text());
     });
 }
@@ -251,16 +231,12 @@ fn no_token_gets_401_before_anything_is_read() {
             .await
             .unwrap();
         assert_eq!(r.status, 401);
-        let mut conn = Conn::connect(server.addr).await;
-        let r = conn
-            .send(
-                "POST",
-                "/mcp",
-                &[ACCEPT, JSON, ("Authorization", "Bearer tok-123456")],
-                INIT,
-            )
-            .await
-            .unwrap();
+        let r = Conn::post_once(
+            server.addr,
+            &[ACCEPT, JSON, ("Authorization", "Bearer tok-123456")],
+            INIT,
+        )
+        .await;
         assert_eq!(r.status, 200, "{}", r.text());
     });
 }
@@ -269,33 +245,16 @@ fn no_token_gets_401_before_anything_is_read() {
 fn wrong_content_type_and_accept_headers() {
     let server = HttpServer::start(&[]);
     rt().block_on(async {
-        let mut conn = Conn::connect(server.addr).await;
-        let r = conn
-            .send(
-                "POST",
-                "/mcp",
-                &[ACCEPT, ("Content-Type", "text/plain")],
-                INIT,
-            )
-            .await
-            .unwrap();
+        let r = Conn::post_once(server.addr, &[ACCEPT, ("Content-Type", "text/plain")], INIT).await;
         assert_eq!(r.status, 415, "{}", r.text());
-        let mut conn = Conn::connect(server.addr).await;
-        let r = conn
-            .send("POST", "/mcp", &[("Accept", "text/html"), JSON], INIT)
-            .await
-            .unwrap();
+        let r = Conn::post_once(server.addr, &[("Accept", "text/html"), JSON], INIT).await;
         assert_eq!(r.status, 406, "{}", r.text());
-        let mut conn = Conn::connect(server.addr).await;
-        let r = conn
-            .send(
-                "POST",
-                "/mcp",
-                &[ACCEPT, JSON, ("MCP-Protocol-Version", "1999-01-01")],
-                br#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#,
-            )
-            .await
-            .unwrap();
+        let r = Conn::post_once(
+            server.addr,
+            &[ACCEPT, JSON, ("MCP-Protocol-Version", "1999-01-01")],
+            br#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#,
+        )
+        .await;
         assert_eq!(r.status, 400, "{}", r.text());
     });
 }

@@ -234,6 +234,16 @@ impl Conn {
         self.read_response().await
     }
 
+    /// One `POST /mcp` on a fresh connection (a test that needs nothing
+    /// else from the connection).
+    pub async fn post_once(addr: SocketAddr, headers: &[(&str, &str)], body: &[u8]) -> Response {
+        Conn::connect(addr)
+            .await
+            .send("POST", "/mcp", headers, body)
+            .await
+            .unwrap()
+    }
+
     pub async fn read_response(&mut self) -> std::io::Result<Response> {
         let mut line = String::new();
         if self.reader.read_line(&mut line).await? == 0 {

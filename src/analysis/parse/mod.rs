@@ -100,14 +100,6 @@ impl Unit {
         parsed.saturating_sub(self.prefix).min(self.len) + self.base
     }
 
-    #[cfg_attr(not(test), allow(dead_code))]
-    pub fn map_range(&self, r: Range<usize>) -> Range<usize> {
-        let s = self.map(r.start);
-        let e = self.map(r.end).max(s);
-        s..e
-    }
-
-    #[cfg_attr(not(test), allow(dead_code))]
     pub fn span_range(&self, span: proc_macro2::Span) -> Range<usize> {
         let s = self.start_of(span);
         s..self.end_of(span).max(s)
