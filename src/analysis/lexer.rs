@@ -332,6 +332,15 @@ pub fn nesting_score(src: &str, toks: &[Tok]) -> (usize, usize) {
     (max_depth, max_score)
 }
 
+/// The opening delimiter a closing one matches.
+fn opener_of(close: u8) -> u8 {
+    match close {
+        b')' => b'(',
+        b']' => b'[',
+        _ => b'{',
+    }
+}
+
 /// The closers of delimiters left open at the end, innermost first
 /// (`"\n)}"`), when every closer in the text matches an opener; `None`
 /// when all is balanced or a closer is unmatched.
@@ -341,12 +350,7 @@ pub fn unclosed(toks: &[Tok]) -> Option<String> {
         match t.kind {
             TokKind::Open(c) => stack.push(c),
             TokKind::Close(c) => {
-                let want = match c {
-                    b')' => b'(',
-                    b']' => b'[',
-                    _ => b'{',
-                };
-                if stack.pop() != Some(want) {
+                if stack.pop() != Some(opener_of(c)) {
                     return None;
                 }
             }
@@ -375,11 +379,7 @@ pub fn match_delims(toks: &[Tok]) -> Vec<usize> {
         match t.kind {
             TokKind::Open(_) => stack.push(i),
             TokKind::Close(c) => {
-                let want = match c {
-                    b')' => b'(',
-                    b']' => b'[',
-                    _ => b'{',
-                };
+                let want = opener_of(c);
                 // Pop to the nearest matching opener; unmatched closers stay unmatched.
                 if let Some(pos) = stack
                     .iter()

@@ -721,12 +721,7 @@ fn offloads(sig: &syn::Signature, body: &syn::Block) -> bool {
     impl<'ast> syn::visit::Visit<'ast> for F {
         fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
             if let syn::Expr::Path(p) = &*c.func {
-                let segs: Vec<String> = p
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect();
+                let segs = super::syntax::path_idents(&p.path);
                 let last = segs.last().map(|s| s.as_str()).unwrap_or("");
                 let thread = last == "spawn" && segs.len() >= 2 && segs[segs.len() - 2] == "thread";
                 if matches!(last, "spawn_blocking" | "block_in_place" | "unblock") || thread {

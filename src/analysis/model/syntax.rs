@@ -228,15 +228,14 @@ pub fn strip(mut e: &Expr) -> &Expr {
 /// The path segments of an expression that is a plain path (`a::b::c`).
 pub fn path_segs(e: &Expr) -> Option<Vec<String>> {
     match strip(e) {
-        Expr::Path(p) if p.qself.is_none() => Some(
-            p.path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect(),
-        ),
+        Expr::Path(p) if p.qself.is_none() => Some(path_idents(&p.path)),
         _ => None,
     }
+}
+
+/// The identifiers of a path's segments (`tokio::spawn` -> `["tokio", "spawn"]`).
+pub fn path_idents(p: &syn::Path) -> Vec<String> {
+    p.segments.iter().map(|s| s.ident.to_string()).collect()
 }
 
 /// A single identifier (`g`), as used for a local.

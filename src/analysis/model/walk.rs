@@ -416,12 +416,7 @@ impl<'m, 'a> Walker<'m, 'a> {
                             break Root::Local(l);
                         }
                     }
-                    let segs: Vec<String> = p
-                        .path
-                        .segments
-                        .iter()
-                        .map(|s| s.ident.to_string())
-                        .collect();
+                    let segs = syntax::path_idents(&p.path);
                     break Root::Path(self.resolve_at(&segs, cur));
                 }
                 Expr::Async(_) => break Root::AsyncBlock,
