@@ -428,6 +428,33 @@ pub fn tok_at(m: &Model<'_>, pos: usize) -> Option<usize> {
         .ok()
 }
 
+/// `let x = ..` or `let mut x = ..` (a plain name, no type) starting at
+/// `stmt_start`, read from the tokens.
+pub struct SimpleLet {
+    /// `mut ` up to the name, when written (a fix that shadows `x` drops it).
+    pub mut_range: Option<Range<usize>>,
+    /// Where the initializer starts, after `=`.
+    pub init_start: usize,
+}
+
+pub fn simple_let(m: &Model<'_>, stmt_start: usize, name: &str) -> Option<SimpleLet> {
+    let toks = &m.snippet.toks;
+    let text = m.text;
+    let mut j = tok_at(m, stmt_start)? + 1;
+    let mut_tok = toks.get(j).filter(|t| t.is_ident(text, "mut")).copied();
+    if mut_tok.is_some() {
+        j += 1;
+    }
+    if !toks.get(j)?.is_ident(text, name) || !toks.get(j + 1)?.is_punct(b'=') {
+        return None;
+    }
+    let name_start = toks[j].start as usize;
+    Some(SimpleLet {
+        mut_range: mut_tok.map(|t| t.start as usize..name_start),
+        init_start: toks.get(j + 2)?.start as usize,
+    })
+}
+
 /// Ranges of the identifier tokens spelled `name` inside `r`.
 pub fn ident_uses(m: &Model<'_>, name: &str, r: &Range<usize>) -> Vec<Range<usize>> {
     m.snippet

@@ -146,17 +146,8 @@ fn fix_named(m: &Model<'_>, s: &Select<'_>, l: &Local) -> Option<Fix> {
     {
         return None;
     }
-    let toks = &m.snippet.toks;
-    let t0 = fixkit::tok_at(m, stmt.range.start)?;
-    let mut j = t0 + 1;
-    let mut_tok = toks.get(j).filter(|t| t.is_ident(text, "mut")).copied();
-    if mut_tok.is_some() {
-        j += 1;
-    }
-    if !toks.get(j)?.is_ident(text, name) || !toks.get(j + 1)?.is_punct(b'=') {
-        return None;
-    }
-    let init_start = toks.get(j + 2)?.start as usize;
+    let decl = fixkit::simple_let(m, stmt.range.start, name)?;
+    let init_start = decl.init_start;
     let semi = stmt.range.end.checked_sub(1)?;
     if text.get(semi..stmt.range.end) != Some(";") {
         return None;
@@ -169,6 +160,7 @@ fn fix_named(m: &Model<'_>, s: &Select<'_>, l: &Local) -> Option<Fix> {
         return None;
     }
     // Later uses of the name.
+    let toks = &m.snippet.toks;
     let scope = stmt.range.end..block.range.end;
     let operands: Vec<std::ops::Range<usize>> = m
         .selects
@@ -232,8 +224,8 @@ fn fix_named(m: &Model<'_>, s: &Select<'_>, l: &Local) -> Option<Fix> {
         ));
         did.push("pin it on the stack after its `let` (`futures::pin_mut!`)");
         // The first binding is only moved into the pin now: no `mut` needed.
-        if let Some(t) = mut_tok {
-            edits.push(fixkit::edit(t.start as usize..toks[j].start as usize, ""));
+        if let Some(r) = decl.mut_range {
+            edits.push(fixkit::edit(r, ""));
         }
     }
     if edits.is_empty() {

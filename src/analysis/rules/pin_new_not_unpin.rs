@@ -86,18 +86,9 @@ fn fix_named(m: &Model<'_>, p: &MutRefPoll, name: &str) -> Option<Fix> {
         return None;
     }
     // `let x = ..;` or `let mut x = ..;` (no type, so `x`'s type is the future's).
-    let toks = &m.snippet.toks;
-    let i = fixkit::tok_at(m, stmt.range.start)?;
-    let mut j = i + 1;
-    let mut_tok = toks.get(j).filter(|t| t.is_ident(text, "mut")).copied();
-    if mut_tok.is_some() {
-        j += 1;
-    }
-    if !toks.get(j)?.is_ident(text, name) || !toks.get(j + 1)?.is_punct(b'=') {
-        return None;
-    }
-    let name_start = toks[j].start as usize;
+    let decl = fixkit::simple_let(m, stmt.range.start, name)?;
     // Later uses, up to a new binding of the name.
+    let toks = &m.snippet.toks;
     let scope = stmt.range.end..block.range.end;
     let mut end = scope.end;
     for u in fixkit::ident_uses(m, name, &scope) {
@@ -128,8 +119,8 @@ fn fix_named(m: &Model<'_>, p: &MutRefPoll, name: &str) -> Option<Fix> {
         stmt.range.end,
         &format!("let mut {name} = std::pin::pin!({name});"),
     )];
-    if let Some(t) = mut_tok {
-        edits.push(fixkit::edit(t.start as usize..name_start, ""));
+    if let Some(r) = decl.mut_range {
+        edits.push(fixkit::edit(r, ""));
     }
     let mut pin_news: Vec<_> = m
         .mut_ref_polls
