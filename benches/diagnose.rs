@@ -6,71 +6,13 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use rust_async_skill::analysis::{DiagnoseOptions, diagnose};
 use std::hint::black_box;
 
-/// One ~50-line block of typical async service code (locks, select loops,
-/// spawns, blocking calls, a poll impl); `i` makes its names unique.
-fn module(i: usize) -> String {
-    format!(
-        r#"
-pub struct Service{i} {{
-    state: std::sync::Mutex<State>,
-    cache: tokio::sync::RwLock<std::collections::HashMap<String, String>>,
-    tx: tokio::sync::mpsc::Sender<Event>,
-}}
+// The binary's allocator: analysis threads allocate from mimalloc.
+#[global_allocator]
+static ALLOC: rust_async_skill::alloc::SplitAlloc = rust_async_skill::alloc::SplitAlloc;
 
-impl Service{i} {{
-    pub async fn handle(&self, req: Request) -> anyhow::Result<Response> {{
-        let n = {{
-            let mut s = self.state.lock().unwrap();
-            s.requests += 1;
-            s.requests
-        }};
-        let cached = self.cache.read().await.get(&req.key).cloned();
-        if let Some(v) = cached {{
-            return Ok(Response::hit(v, n));
-        }}
-        let body = fetch(&req.url).await?;
-        self.cache.write().await.insert(req.key.clone(), body.clone());
-        self.tx.send(Event::Miss(req.key)).await?;
-        Ok(Response::miss(body, n))
-    }}
-
-    pub async fn run(&self, mut rx: tokio::sync::mpsc::Receiver<Job>) {{
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
-        loop {{
-            tokio::select! {{
-                Some(job) = rx.recv() => {{
-                    let h = tokio::spawn(async move {{ job.run().await }});
-                    h.await.ok();
-                }}
-                _ = tick.tick() => self.report().await,
-            }}
-        }}
-    }}
-
-    async fn report(&self) {{
-        let total = self.state.lock().unwrap().requests;
-        println!("{{}} requests", total);
-    }}
-}}
-
-async fn fetch{i}(url: &str) -> std::io::Result<String> {{
-    let data = tokio::fs::read_to_string(url).await?;
-    Ok(data.lines().filter(|l| !l.is_empty()).map(|l| l.trim()).collect::<Vec<_>>().join("\n"))
-}}
-"#
-    )
-}
-
-/// About `lines` lines of code.
-fn source(lines: usize) -> String {
-    let mut s = String::from("use std::sync::Arc;\nuse tokio::sync::Mutex as AsyncMutex;\n");
-    let mut i = 0;
-    while s.lines().count() < lines {
-        s.push_str(&module(i));
-        i += 1;
-    }
-    s
-}
+#[path = "corpus.rs"]
+mod corpus;
+use corpus::source;
 
 fn bench(c: &mut Criterion) {
     let opts = DiagnoseOptions::default();

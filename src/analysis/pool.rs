@@ -40,6 +40,7 @@ fn start() -> Option<Mutex<Sender<Job>>> {
 }
 
 fn worker(rx: Arc<Mutex<Receiver<Job>>>) {
+    crate::alloc::use_fast_heap_on_this_thread();
     loop {
         let job = match rx.lock() {
             Ok(r) => r.recv(),

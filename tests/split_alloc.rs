@@ -1,0 +1,85 @@
+//! The split allocator of the binary: analysis threads allocate from
+//! mimalloc, the others from the system allocator, and every block is freed
+//! or resized by its owner whatever thread lets go of it.
+
+use rust_async_skill::alloc::{SplitAlloc, owned_by_mimalloc, use_fast_heap_on_this_thread};
+use rust_async_skill::analysis::{DiagnoseOptions, diagnose};
+
+#[global_allocator]
+static ALLOC: SplitAlloc = SplitAlloc;
+
+#[repr(align(64))]
+struct Aligned([u8; 64]);
+
+#[test]
+fn threads_that_opt_in_allocate_from_mimalloc_and_others_do_not() {
+    let plain = Box::new(1u64);
+    assert!(!owned_by_mimalloc(&*plain as *const u64 as *const u8));
+    let fast = std::thread::spawn(|| {
+        use_fast_heap_on_this_thread();
+        let b = Box::new(2u64);
+        assert!(owned_by_mimalloc(&*b as *const u64 as *const u8));
+        b
+    })
+    .join()
+    .unwrap();
+    assert!(owned_by_mimalloc(&*fast as *const u64 as *const u8));
+    // Freed here, on a thread that never opted in.
+    drop(fast);
+}
+
+#[test]
+fn blocks_cross_threads_both_ways_and_keep_their_owner_when_resized() {
+    // Made on a fast thread, grown and freed on a plain one.
+    let (mut v, aligned) = std::thread::spawn(|| {
+        use_fast_heap_on_this_thread();
+        let v: Vec<u32> = (0..10).collect();
+        let a = Box::new(Aligned([7; 64]));
+        (v, a)
+    })
+    .join()
+    .unwrap();
+    assert_eq!(&*aligned as *const Aligned as usize % 64, 0);
+    assert!(owned_by_mimalloc(&*aligned as *const Aligned as *const u8));
+    v.extend(10..100_000);
+    assert!(owned_by_mimalloc(v.as_ptr() as *const u8));
+    assert_eq!(
+        v.iter().map(|&x| x as u64).sum::<u64>(),
+        99_999 * 100_000 / 2
+    );
+    assert_eq!(aligned.0[63], 7);
+    drop((v, aligned));
+
+    // Made on a plain thread, grown and freed on a fast one.
+    let mut s = String::from("plain");
+    assert!(!owned_by_mimalloc(s.as_ptr()));
+    let s = std::thread::spawn(move || {
+        use_fast_heap_on_this_thread();
+        s.push_str(&"x".repeat(1 << 20));
+        assert!(
+            !owned_by_mimalloc(s.as_ptr()),
+            "a resized block keeps its allocator"
+        );
+        s
+    })
+    .join()
+    .unwrap();
+    assert_eq!(s.len(), 5 + (1 << 20));
+}
+
+#[test]
+fn the_analyser_runs_unchanged_under_the_split_allocator() {
+    let code =
+        "async fn f(m: &std::sync::Mutex<u8>) { let g = m.lock().unwrap(); g2().await; drop(g); }";
+    let d = diagnose(code, &DiagnoseOptions::default()).unwrap();
+    assert!(
+        d.findings.iter().any(|f| f.rule == "lock-across-await"),
+        "{:?}",
+        d.findings
+    );
+    // Many analyses in a row: results from the analysis threads are freed here.
+    for _ in 0..200 {
+        let again = diagnose(code, &DiagnoseOptions::default()).unwrap();
+        assert_eq!(again.findings.len(), d.findings.len());
+    }
+}
