@@ -57,10 +57,16 @@ async fn serve_stdio(knowledge: &'static Knowledge) -> anyhow::Result<()> {
         Err(e) => return Err(e.into()),
     };
     // The handshake is done: build the explainer now, off the async workers,
-    // so that the first explain_concept does not pay for it.
-    tokio::task::spawn_blocking(move || {
-        knowledge.explainer();
-    });
+    // so that the first explain_concept does not pay for it. A plain thread,
+    // not the blocking pool: shutting the runtime down waits for blocking
+    // tasks, and a client that closes stdin right away must not wait for a
+    // warm-up it will never use. (A request that needs the explainer waits
+    // for it either way.)
+    let _ = std::thread::Builder::new()
+        .name("warm-up".into())
+        .spawn(move || {
+            knowledge.explainer();
+        });
     service.waiting().await?;
     Ok(())
 }
