@@ -395,3 +395,37 @@ fn markdown_fences_and_truncated_pastes() {
     );
     assert_eq!(rules_of(&truncated), vec!["blocking-sleep"]);
 }
+
+#[test]
+fn diagnose_async_answers_like_diagnose_without_blocking_the_runtime() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let code = "async fn f() { std::thread::sleep(std::time::Duration::from_millis(5)); }";
+    let opts = DiagnoseOptions::default();
+    let sync = diagnose(code, &opts).unwrap();
+    rt.block_on(async {
+        // Several analyses in flight on one thread: each awaits its worker.
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..8 {
+            set.spawn(rust_async_skill::analysis::diagnose_async(
+                code.to_string(),
+                opts.clone(),
+            ));
+        }
+        while let Some(d) = set.join_next().await {
+            let d = d.unwrap().unwrap();
+            assert_eq!(rules_of(&d), rules_of(&sync));
+            assert_eq!(rules_of(&d), ["blocking-sleep"]);
+        }
+        let too_big = DiagnoseOptions {
+            max_code_bytes: 4,
+            ..DiagnoseOptions::default()
+        };
+        let e = rust_async_skill::analysis::diagnose_async(code.to_string(), too_big)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, InputError::TooLarge { limit: 4, .. }), "{e}");
+    });
+}

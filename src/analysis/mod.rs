@@ -38,7 +38,31 @@ pub fn diagnose(code: &str, opts: &DiagnoseOptions) -> Result<Diagnosis, InputEr
         // No analysis thread available: run here (the nesting check still bounds recursion).
         None => std::panic::catch_unwind(|| analyze(code, opts)),
     };
-    Ok(result.unwrap_or_else(|p| internal_error(code, p)))
+    Ok(result.unwrap_or_else(internal_error))
+}
+
+/// [`diagnose`] for async callers: the analysis runs on the analysis
+/// threads and the calling task awaits it without blocking its worker.
+/// Dropping the future abandons the answer (the analysis, a few ms at most,
+/// still runs to the end).
+pub async fn diagnose_async(code: String, opts: DiagnoseOptions) -> Result<Diagnosis, InputError> {
+    validate(&code, &opts)?;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let deliver: pool::Deliver = Box::new(move |r| {
+        let _ = tx.send(r);
+    });
+    let result = match pool::submit(code, opts, deliver) {
+        Ok(()) => rx
+            .await
+            .unwrap_or_else(|_| Err(Box::new("the analysis thread died"))),
+        // No analysis thread available: the blocking pool, as a last resort.
+        Err((code, opts, _)) => {
+            tokio::task::spawn_blocking(move || std::panic::catch_unwind(|| analyze(&code, &opts)))
+                .await
+                .unwrap_or_else(|e| Err(Box::new(e.to_string())))
+        }
+    };
+    Ok(result.unwrap_or_else(internal_error))
 }
 
 /// The analysis without the thread and the panic guard (for fuzzing).
@@ -155,13 +179,14 @@ fn diagnosis(
     }
 }
 
-fn internal_error(code: &str, panic: Box<dyn std::any::Any + Send>) -> Diagnosis {
+fn internal_error(panic: Box<dyn std::any::Any + Send>) -> Diagnosis {
     let what = panic
         .downcast_ref::<String>()
         .cloned()
         .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
         .unwrap_or_else(|| "unknown".into());
-    let index = LineIndex::new(code);
+    // The message points at the start of the code: line 1, column 1.
+    let index = LineIndex::new("");
     Diagnosis {
         findings: Vec::new(),
         parse: ParseInfo {

@@ -8,14 +8,17 @@
 //! source map so that it does not grow with every call.
 
 use super::{DiagnoseOptions, Diagnosis, analyze_keep};
-use std::sync::mpsc::{Receiver, Sender, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, Sender, sync_channel};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// Stack of an analysis thread.
 const STACK_BYTES: usize = 64 << 20;
 
-type Reply = std::thread::Result<Diagnosis>;
-type Job = (String, DiagnoseOptions, SyncSender<Reply>);
+pub(super) type Reply = std::thread::Result<Diagnosis>;
+/// Where a worker delivers its answer (a channel of a blocked thread or of
+/// an awaiting task).
+pub(super) type Deliver = Box<dyn FnOnce(Reply) + Send>;
+type Job = (String, DiagnoseOptions, Deliver);
 
 static POOL: OnceLock<Option<Mutex<Sender<Job>>>> = OnceLock::new();
 
@@ -46,25 +49,46 @@ fn worker(rx: Arc<Mutex<Receiver<Job>>>) {
             Ok(r) => r.recv(),
             Err(_) => return,
         };
-        let Ok((code, opts, reply)) = job else { return };
+        let Ok((code, opts, deliver)) = job else {
+            return;
+        };
         let mut leftovers = None;
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let (d, rest) = analyze_keep(&code, &opts);
             leftovers = Some(rest);
             d
         }));
-        let _ = reply.send(result);
+        deliver(result);
         drop(leftovers);
         // Only this thread's own spans exist here: safe to forget them all.
         proc_macro2::extra::invalidate_current_thread_spans();
     }
 }
 
-/// Runs one analysis on a worker; `None` when no worker could be started.
+/// Queues one analysis; `deliver` is called on the worker with its result.
+/// Gives the job back when no worker could be started.
+pub(super) fn submit(
+    code: String,
+    opts: DiagnoseOptions,
+    deliver: Deliver,
+) -> Result<(), (String, DiagnoseOptions, Deliver)> {
+    let Some(pool) = POOL.get_or_init(start).as_ref() else {
+        return Err((code, opts, deliver));
+    };
+    let Ok(tx) = pool.lock() else {
+        return Err((code, opts, deliver));
+    };
+    tx.send((code, opts, deliver)).map_err(|e| e.0)
+}
+
+/// Runs one analysis on a worker and waits for it; `None` when no worker
+/// could be started.
 pub(super) fn run(code: String, opts: DiagnoseOptions) -> Option<Reply> {
-    let pool = POOL.get_or_init(start).as_ref()?;
     let (tx, rx) = sync_channel(1);
-    pool.lock().ok()?.send((code, opts, tx)).ok()?;
+    let deliver: Deliver = Box::new(move |r| {
+        let _ = tx.send(r);
+    });
+    submit(code, opts, deliver).ok()?;
     Some(
         rx.recv()
             .unwrap_or_else(|_| Err(Box::new("the analysis thread died"))),

@@ -1,6 +1,6 @@
 //! Prompts: `explain` (a topic) and `review_async_code` (code).
 use super::AsyncSkillServer;
-use crate::analysis::{DiagnoseOptions, diagnose};
+use crate::analysis::{DiagnoseOptions, diagnose_async};
 use crate::explain::{Detail, render_markdown};
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{PromptMessage, Role};
@@ -53,7 +53,7 @@ impl AsyncSkillServer {
         Parameters(args): Parameters<ReviewPromptArgs>,
     ) -> Vec<PromptMessage> {
         let code = args.code;
-        let findings = match diagnose(&code, &DiagnoseOptions::default()) {
+        let findings = match diagnose_async(code.clone(), DiagnoseOptions::default()).await {
             Err(e) => format!("(diagnose_snippet could not run: {e})"),
             Ok(d) if d.findings.is_empty() => "diagnose_snippet found nothing; review the code by hand for the async mistakes the skill lists.".to_string(),
             Ok(d) => {
