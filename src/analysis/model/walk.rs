@@ -54,6 +54,10 @@ struct Frame {
     captures: bool,
 }
 
+/// futures-util constructors whose futures implement `FusedFuture` and
+/// `Unpin` (futures-util 0.3: `Ready`, `Pending`, `Lazy`, `AlwaysReady`).
+const FUSED_FUTURES_CTORS: &[&str] = &["ready", "ok", "err", "pending", "lazy", "always_ready"];
+
 struct Walker<'m, 'a> {
     m: &'m mut Model<'a>,
     store: &'a MacroStore,
@@ -490,17 +494,30 @@ impl<'m, 'a> Walker<'m, 'a> {
     }
 
     /// `.fuse()`d, `Fuse::terminated()`, or `Box::pin` / `pin!` of such.
+    /// Fused at creation: `.fuse()`, `Fuse::terminated()`, a pinned fused
+    /// future, a fused local, or one of futures' fused leaf futures.
     fn is_fused_expr(&self, e: &Expr) -> bool {
         let c = self.chain(e);
         if c.has_method("fuse") {
             return true;
         }
         match strip(e) {
+            // A local: fused when its value was (`let f = g.fuse(); let f = Box::pin(f);`).
+            Expr::Path(_) => syntax::ident_of(e)
+                .and_then(|n| self.lookup(&n))
+                .is_some_and(|id| self.m.locals[id].fused),
             Expr::Call(call) => {
                 let segs = syntax::path_segs(&call.func).unwrap_or_default();
                 match segs.last().map(|s| s.as_str()) {
                     Some("terminated") => true,
                     Some("pin") => call.args.first().is_some_and(|a| self.is_fused_expr(a)),
+                    // futures' own leaf futures are `FusedFuture` (and `Unpin`);
+                    // std's `ready`/`pending` are not.
+                    Some(f) if FUSED_FUTURES_CTORS.contains(&f) => {
+                        let path = self.resolve_at(&segs, &call.func);
+                        path.starts_with("futures::future")
+                            || path.starts_with("futures_util::future")
+                    }
                     _ => false,
                 }
             }

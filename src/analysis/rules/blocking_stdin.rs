@@ -4,7 +4,7 @@ use super::common::{Draft, where_};
 use super::fixkit;
 use super::{RuleDoc, Sink};
 use crate::analysis::fix::{Fix, FixSafety};
-use crate::analysis::model::{Call, Callee, Model};
+use crate::analysis::model::{Call, Callee, LocalId, Model, Root};
 use crate::analysis::types::Severity;
 
 pub(super) const DOC: RuleDoc = RuleDoc {
@@ -31,13 +31,39 @@ const READS: &[&str] = &[
     "split",
 ];
 
+/// A read that does not await: `x.read_line(..)`, or the trait path form
+/// `std::io::Read::read_to_string(&mut stdin().lock(), ..)`.
+fn is_sync_read(c: &Call<'_>) -> bool {
+    !c.awaited()
+        && match &c.callee {
+            Callee::Method(n) => READS.contains(&n.as_str()),
+            Callee::Path(p) => {
+                p.segs.len() >= 2
+                    && READS.contains(&p.last())
+                    && matches!(p.segs[p.segs.len() - 2].as_str(), "Read" | "BufRead")
+            }
+            Callee::Other => false,
+        }
+}
+
+/// `let input = stdin();` (or `stdin().lock()`): the local holding the
+/// handle, when this `stdin()` call is its initializer.
+fn bound_local(m: &Model<'_>, c: &Call<'_>) -> Option<LocalId> {
+    m.locals.iter().position(|l| {
+        l.decl.start <= c.range.start
+            && c.range.end <= l.decl.end
+            && l.init.as_ref().is_some_and(
+                |i| matches!(&i.root, Root::Call { path, .. } if path.last() == "stdin"),
+            )
+    })
+}
+
 pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
     // Blocking reads (not awaited) in async code: the snippet reads stdin synchronously.
-    let sync_reads = m.calls.iter().any(|c| {
-        c.ctx.is_asyncish()
-            && !c.awaited()
-            && matches!(&c.callee, Callee::Method(n) if READS.contains(&n.as_str()))
-    });
+    let sync_reads = m
+        .calls
+        .iter()
+        .any(|c| c.ctx.is_asyncish() && is_sync_read(c));
     if !sync_reads {
         return;
     }
@@ -59,11 +85,40 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
         } else {
             continue;
         };
+        let help = "use `tokio::io::stdin()` with `AsyncBufReadExt` (its shutdown can hang until Enter), or read stdin on a dedicated thread and send lines over a channel";
+        // The handle kept in a local: the reads through it are what block,
+        // so they are reported (where they are), not the `stdin()` call.
+        if let Some(id) = bound_local(m, c) {
+            let reads: Vec<&Call<'_>> = m
+                .calls
+                .iter()
+                .filter(|r| {
+                    matches!(&r.callee, Callee::Method(_))
+                        && is_sync_read(r)
+                        && r.receiver
+                            .as_ref()
+                            .is_some_and(|ch| matches!(ch.root, Root::Local(j) if j == id))
+                })
+                .collect();
+            for r in &reads {
+                let Some(sev) = out.severity_in(r.ctx) else {
+                    continue;
+                };
+                let msg = format!(
+                    "reading `std::io::stdin()` (through `{}`) {} blocks the worker thread until the user types a line",
+                    m.locals[id].name,
+                    where_(m, r)
+                );
+                out.emit(Draft::new(r.range.clone(), sev, msg, help).assume(assumption.clone()));
+            }
+            if !reads.is_empty() {
+                continue;
+            }
+        }
         let msg = format!(
             "reading `std::io::stdin()` {} blocks the worker thread until the user types a line",
             where_(m, c)
         );
-        let help = "use `tokio::io::stdin()` with `AsyncBufReadExt` (its shutdown can hang until Enter), or read stdin on a dedicated thread and send lines over a channel";
         out.emit(
             Draft::new(c.range.clone(), sev, msg, help)
                 .assume(assumption)

@@ -4,7 +4,7 @@ use super::common::Draft;
 use super::fixkit;
 use super::{RuleDoc, Sink};
 use crate::analysis::fix::{Fix, FixSafety};
-use crate::analysis::model::{Call, Callee, Chain, Model, Root, apis};
+use crate::analysis::model::{Call, Callee, Chain, FnInfo, Link, Model, Root, apis};
 use crate::analysis::types::Severity;
 use std::ops::Range;
 
@@ -16,7 +16,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     title: "Runtime built without the time or I/O driver it needs",
     what_it_does: "Finds a `runtime::Builder::new_current_thread()` / `new_multi_thread()` ... `.build()` chain with no `enable_all()`, `enable_time()` or `enable_io()`, whose futures (passed to its `block_on` / `spawn`) use `tokio::time` (timers) or `tokio::net` / `signal` / `process` (I/O), directly or through an async fn of the snippet.",
     why_bad: "The builder enables no driver by default. The first timer or socket panics: \"A Tokio 1.x context was found, but timers are disabled. Call `enable_time` on the runtime builder to enable timers.\" (or \"... IO is disabled. Call `enable_io` ...\").",
-    known_problems: "Only futures handed to the runtime in the snippet are looked at (one level into the snippet's async fns); a runtime returned to a caller is not followed.",
+    known_problems: "Only futures handed to the runtime in the snippet are looked at (one level into the snippet's async fns). A runtime returned by a fn of the snippet is followed to the locals its callers bind (`let rt = runtime()?;`), not through fields or further returns.",
     example: "fn main() {\n    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();\n    rt.block_on(async {\n        tokio::time::sleep(Duration::from_millis(10)).await;\n    });\n}",
     use_instead: "fn main() {\n    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();\n    rt.block_on(async {\n        tokio::time::sleep(Duration::from_millis(10)).await;\n    });\n}",
 };
@@ -167,18 +167,23 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
         if has("enable_time") && has("enable_io") {
             continue;
         }
-        // The runtime: bound to a local (`let rt = ..build().unwrap();`) or used in the chain itself.
+        // The runtime: bound to a local (`let rt = ..build().unwrap();`), used
+        // in the chain itself, or returned by a fn of the snippet and bound
+        // where that fn is called (`let rt = runtime()?;`).
         let start = c.range.start;
+        let maker = returning_fn(m, c);
         let rt_locals: Vec<usize> = m
             .locals
             .iter()
             .enumerate()
             .filter(|(_, l)| {
-                l.decl.start <= start
+                let built_here = l.decl.start <= start
                     && start < l.decl.end
                     && l.init.as_ref().is_some_and(|i| {
                         i.has_method("build") && (builder_root(i) || builder_local.is_some())
-                    })
+                    });
+                built_here
+                    || maker.is_some_and(|f| l.init.as_ref().is_some_and(|i| calls_maker(i, f)))
             })
             .map(|(i, _)| i)
             .collect();
@@ -220,6 +225,39 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
             .with_fix(fix(m, c)),
         );
     }
+}
+
+/// The sync fn of the snippet whose body holds this `build` call and whose
+/// return type names a `Runtime`: it hands the runtime to its callers.
+fn returning_fn<'m>(m: &'m Model<'_>, c: &Call<'_>) -> Option<&'m FnInfo<'m>> {
+    use quote::ToTokens;
+    m.fns.iter().find(|f| {
+        let body = &m.bodies[f.body].range;
+        !f.is_async
+            && body.start <= c.range.start
+            && c.range.end <= body.end
+            && match &f.sig.output {
+                syn::ReturnType::Type(_, ty) => {
+                    ty.to_token_stream().to_string().contains("Runtime")
+                }
+                syn::ReturnType::Default => false,
+            }
+    })
+}
+
+/// `maker()`, `maker()?`, `maker().unwrap()`, `Self::maker(..).expect(..)`.
+fn calls_maker(init: &Chain, f: &FnInfo<'_>) -> bool {
+    let Root::Call { path, .. } = &init.root else {
+        return false;
+    };
+    let direct = path.segs.len() == 1 || (path.segs.len() == 2 && path.segs[0] == "Self");
+    direct
+        && path.last() == f.name
+        && init.links.iter().all(|l| match l {
+            Link::Try => true,
+            Link::Method { name, .. } => matches!(name.as_str(), "unwrap" | "expect"),
+            _ => false,
+        })
 }
 
 /// `...build()` -> `...enable_all().build()`: the builder turns on every
