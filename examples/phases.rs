@@ -1,6 +1,8 @@
 //! Where the analysis time goes: the median of each phase (parse, macro
 //! bodies, model, rules) on the bench inputs, next to syn's own parse time.
-//! Run: `cargo run --release --example phases [LINES...]`.
+//! Run: `cargo run --release --example phases [LINES...]` (`RUNS=n` sets
+//! the repetitions, e.g. `RUNS=3` under `valgrind --tool=callgrind` to
+//! count instructions, which the machine's noise does not blur).
 
 #[path = "../benches/corpus.rs"]
 mod corpus;
@@ -29,7 +31,10 @@ fn main() {
     };
     for lines in sizes {
         let code = corpus::source(lines);
-        let runs = (20_000 / lines).clamp(15, 400);
+        let runs = std::env::var("RUNS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or((20_000 / lines).clamp(15, 400));
         let mut phases: [Vec<Duration>; 4] = Default::default();
         let mut syn_only = Vec::new();
         let mut total = Vec::new();

@@ -499,7 +499,7 @@ pub struct Model<'a> {
     /// reference the ones that are only borrowed there.
     pub borrows: Vec<(BodyId, String, Range<usize>, bool)>,
     /// Sync fns of the snippet that async code calls: fn body -> (fn name, a call site).
-    pub reached_via: std::collections::HashMap<BodyId, (String, Range<usize>)>,
+    pub reached_via: hashbrown::HashMap<BodyId, (String, Range<usize>)>,
     /// Async blocks handed to a spawner: (body, written with `move`,
     /// range of the `async` keyword(s), the spawner).
     pub spawned_blocks: Vec<(BodyId, bool, Range<usize>, String)>,
@@ -552,7 +552,7 @@ impl<'a> Model<'a> {
             captures: Vec::new(),
             borrows: Vec::new(),
             spawned_blocks: Vec::new(),
-            reached_via: std::collections::HashMap::new(),
+            reached_via: hashbrown::HashMap::new(),
             spawn_targets: Vec::new(),
             async_calls: Vec::new(),
         };
