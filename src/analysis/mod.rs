@@ -98,15 +98,9 @@ fn validate(code: &str, opts: &DiagnoseOptions) -> Result<(), InputError> {
 }
 
 fn analyze(code: &str, opts: &DiagnoseOptions) -> Diagnosis {
-    let (d, rest) = analyze_keep(code, opts);
-    drop(rest);
-    d
-}
-
-/// The trees an analysis built, to be dropped when convenient.
-pub(crate) struct Leftovers {
-    _snippet: parse::Snippet,
-    _store: model::MacroStore,
+    let mut out = None;
+    analyze_then(code, opts, |d| out = Some(d));
+    out.expect("analyze_then always delivers")
 }
 
 /// Blanks Markdown fence lines (```` ```rust ````, ```` ``` ````) pasted
@@ -133,30 +127,27 @@ fn strip_fences(code: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-pub(crate) fn analyze_keep(code: &str, opts: &DiagnoseOptions) -> (Diagnosis, Leftovers) {
+/// Analyses `code` and hands the diagnosis to `deliver` before freeing
+/// the trees and the model (which takes a while on big inputs): a worker
+/// answers first and cleans up after.
+pub(crate) fn analyze_then(code: &str, opts: &DiagnoseOptions, deliver: impl FnOnce(Diagnosis)) {
     let cleaned = strip_fences(code);
     let code: &str = &cleaned;
     let snippet = parse::parse(code);
     let store = model::MacroStore::build(&snippet);
-    let d = diagnosis(code, opts, &snippet, &store);
-    (
-        d,
-        Leftovers {
-            _snippet: snippet,
-            _store: store,
-        },
-    )
+    let model = model::Model::build(code, &snippet, &store, opts.runtime);
+    deliver(diagnosis(code, opts, &snippet, &model));
+    // `model`, `store` and `snippet` are dropped here, in that order.
 }
 
 fn diagnosis(
     code: &str,
     opts: &DiagnoseOptions,
     snippet: &parse::Snippet,
-    store: &model::MacroStore,
+    model: &model::Model<'_>,
 ) -> Diagnosis {
-    let model = model::Model::build(code, snippet, store, opts.runtime);
     let index = LineIndex::new(code);
-    let mut findings = rules::run(&model, &index, opts.rules.as_deref());
+    let mut findings = rules::run(model, &index, opts.rules.as_deref());
     findings.sort_by(|a, b| {
         (a.range.start, a.range.end, &a.rule).cmp(&(b.range.start, b.range.end, &b.rule))
     });

@@ -7,7 +7,7 @@
 //! frees the syntax trees afterwards, then clears proc-macro2's per-thread
 //! source map so that it does not grow with every call.
 
-use super::{DiagnoseOptions, Diagnosis, analyze_keep};
+use super::{DiagnoseOptions, Diagnosis, analyze_then};
 use std::sync::mpsc::{Receiver, Sender, sync_channel};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -52,14 +52,19 @@ fn worker(rx: Arc<Mutex<Receiver<Job>>>) {
         let Ok((code, opts, deliver)) = job else {
             return;
         };
-        let mut leftovers = None;
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let (d, rest) = analyze_keep(&code, &opts);
-            leftovers = Some(rest);
-            d
+        // `deliver` is called once: with the diagnosis (before the trees
+        // are freed), or with the panic if the analysis panicked first.
+        let mut deliver = Some(deliver);
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            analyze_then(&code, &opts, |d| {
+                if let Some(deliver) = deliver.take() {
+                    deliver(Ok(d));
+                }
+            })
         }));
-        deliver(result);
-        drop(leftovers);
+        if let (Err(panic), Some(deliver)) = (outcome, deliver.take()) {
+            deliver(Err(panic));
+        }
         // Only this thread's own spans exist here: safe to forget them all.
         proc_macro2::extra::invalidate_current_thread_spans();
     }
