@@ -469,21 +469,33 @@ pub fn slow_kdf(path: &str, method: Option<&str>) -> bool {
 
 /// Hashing / compression work: heavy inside a loop.
 pub fn heavy_call(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    n.contains("sha256")
-        || n.contains("sha512")
-        || n.contains("sha1")
-        || n.contains("blake")
-        || n.contains("md5")
-        || n == "digest"
-        || n == "hash_password"
-        || n.contains("compress")
-        || n == "encode_all"
-        || n == "decode_all"
-        || n == "pbkdf2"
-        || n == "scrypt"
-        || n == "bcrypt"
-        || n.contains("argon2")
+    heavy_part(name)
+        || [
+            "digest",
+            "hash_password",
+            "encode_all",
+            "decode_all",
+            "pbkdf2",
+            "scrypt",
+            "bcrypt",
+        ]
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// A name or path segment that names hashing or compression work
+/// (case-insensitive, without allocating: this runs for every call in a loop).
+pub fn heavy_part(name: &str) -> bool {
+    let contains = |pat: &str| {
+        name.as_bytes()
+            .windows(pat.len())
+            .any(|w| w.eq_ignore_ascii_case(pat.as_bytes()))
+    };
+    [
+        "sha256", "sha512", "sha1", "blake", "md5", "compress", "argon2",
+    ]
+    .iter()
+    .any(|p| contains(p))
 }
 
 /// The runtime flavor a receiver chain makes (`Builder::new_current_thread()...build()`).

@@ -699,20 +699,35 @@ pub fn collect(
 
 /// Does this fn take a closure and run it on a blocking thread?
 fn offloads(sig: &syn::Signature, body: &syn::Block) -> bool {
-    use quote::ToTokens;
-    let has_fn = |t: String| t.contains("Fn");
-    let takes_closure = sig.generics.params.iter().any(|p| {
-        matches!(p, syn::GenericParam::Type(t) if t.bounds.iter().any(|b| has_fn(b.to_token_stream().to_string())))
-    }) || sig
-        .inputs
-        .iter()
-        .any(|i| matches!(i, syn::FnArg::Typed(t) if has_fn(t.ty.to_token_stream().to_string())))
-        || sig
-            .generics
-            .where_clause
-            .as_ref()
-            .is_some_and(|w| has_fn(w.to_token_stream().to_string()));
-    if !takes_closure {
+    use syn::visit::Visit;
+    /// A path segment naming a closure trait (`Fn`, `FnOnce`, `AsyncFnMut`...).
+    #[derive(Default)]
+    struct MentionsFn(bool);
+    impl<'ast> Visit<'ast> for MentionsFn {
+        fn visit_path_segment(&mut self, s: &'ast syn::PathSegment) {
+            if !self.0 && s.ident.to_string().contains("Fn") {
+                self.0 = true;
+            }
+            syn::visit::visit_path_segment(self, s);
+        }
+    }
+    let mut closure = MentionsFn::default();
+    for p in &sig.generics.params {
+        if let syn::GenericParam::Type(t) = p {
+            t.bounds
+                .iter()
+                .for_each(|b| closure.visit_type_param_bound(b));
+        }
+    }
+    for i in &sig.inputs {
+        if let syn::FnArg::Typed(t) = i {
+            closure.visit_type(&t.ty);
+        }
+    }
+    if let Some(w) = &sig.generics.where_clause {
+        closure.visit_where_clause(w);
+    }
+    if !closure.0 {
         return false;
     }
     struct F {

@@ -238,23 +238,24 @@ pub fn path_idents(p: &syn::Path) -> Vec<String> {
     p.segments.iter().map(|s| s.ident.to_string()).collect()
 }
 
-/// A single identifier (`g`), as used for a local.
-pub fn ident_of(e: &Expr) -> Option<String> {
+/// A single identifier (`g`), as used for a local, without copying it.
+pub fn single_ident(e: &Expr) -> Option<&syn::Ident> {
     match strip(e) {
         Expr::Path(p)
             if p.qself.is_none()
                 && p.path.segments.len() == 1
-                && p.path.leading_colon.is_none() =>
+                && p.path.leading_colon.is_none()
+                && matches!(p.path.segments[0].arguments, syn::PathArguments::None) =>
         {
-            let s = &p.path.segments[0];
-            if matches!(s.arguments, syn::PathArguments::None) {
-                Some(s.ident.to_string())
-            } else {
-                None
-            }
+            Some(&p.path.segments[0].ident)
         }
         _ => None,
     }
+}
+
+/// A single identifier (`g`), as used for a local.
+pub fn ident_of(e: &Expr) -> Option<String> {
+    single_ident(e).map(|i| i.to_string())
 }
 
 /// The last segment of a macro path (`tokio::select` -> `select`).

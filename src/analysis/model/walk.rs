@@ -351,9 +351,19 @@ impl<'m, 'a> Walker<'m, 'a> {
     }
 
     fn lookup(&self, name: &str) -> Option<LocalId> {
+        self.lookup_where(|n| n == name)
+    }
+
+    /// The local a single-identifier expression names (`g`).
+    fn local_of(&self, e: &Expr) -> Option<LocalId> {
+        let ident = syntax::single_ident(e)?;
+        self.lookup_where(|n| ident == n)
+    }
+
+    fn lookup_where(&self, is: impl Fn(&str) -> bool) -> Option<LocalId> {
         for f in self.frames.iter().rev() {
             for s in f.scopes.iter().rev() {
-                if let Some((_, id)) = s.locals.iter().rev().find(|(n, _)| n == name) {
+                if let Some((_, id)) = s.locals.iter().rev().find(|(n, _)| is(n)) {
                     return Some(*id);
                 }
             }
@@ -503,9 +513,7 @@ impl<'m, 'a> Walker<'m, 'a> {
         }
         match strip(e) {
             // A local: fused when its value was (`let f = g.fuse(); let f = Box::pin(f);`).
-            Expr::Path(_) => syntax::ident_of(e)
-                .and_then(|n| self.lookup(&n))
-                .is_some_and(|id| self.m.locals[id].fused),
+            Expr::Path(_) => self.local_of(e).is_some_and(|id| self.m.locals[id].fused),
             Expr::Call(call) => {
                 let segs = syntax::path_segs(&call.func).unwrap_or_default();
                 match segs.last().map(|s| s.as_str()) {
@@ -549,11 +557,7 @@ impl<'m, 'a> Walker<'m, 'a> {
                     let is_clone = segs.last().is_some_and(|s| s == "clone");
                     out.push(ty);
                     if is_clone {
-                        if let Some(id) = c
-                            .args
-                            .first()
-                            .and_then(|a| syntax::ident_of(strip_ref(a).0))
-                            .and_then(|n| self.lookup(&n))
+                        if let Some(id) = c.args.first().and_then(|a| self.local_of(strip_ref(a).0))
                         {
                             out.pop();
                             out.extend(self.m.locals[id].ty.iter().cloned());
@@ -568,13 +572,13 @@ impl<'m, 'a> Walker<'m, 'a> {
                 Expr::MethodCall(mc)
                     if matches!(mc.method.to_string().as_str(), "clone" | "into") =>
                 {
-                    if let Some(id) = syntax::ident_of(&mc.receiver).and_then(|n| self.lookup(&n)) {
+                    if let Some(id) = self.local_of(&mc.receiver) {
                         out.extend(self.m.locals[id].ty.iter().cloned());
                     }
                     break;
                 }
                 Expr::Path(_) => {
-                    if let Some(id) = syntax::ident_of(cur).and_then(|n| self.lookup(&n)) {
+                    if let Some(id) = self.local_of(cur) {
                         out.extend(self.m.locals[id].ty.iter().cloned());
                     }
                     break;
@@ -1551,7 +1555,7 @@ impl<'m, 'a> Walker<'m, 'a> {
         match u {
             Use::Receiver(m) if m == "send" => {
                 // tokio mpsc `send(&self)` borrows; oneshot `send(self)` moves.
-                let id = syntax::ident_of(e).and_then(|n| self.lookup(&n));
+                let id = self.local_of(e);
                 let tokio_mpsc = id.is_some_and(|id| {
                     let l = &self.m.locals[id];
                     l.ty.iter().any(|t| t.starts_with("tokio::sync::mpsc"))
@@ -2063,18 +2067,24 @@ impl<'m, 'a> Walker<'m, 'a> {
         };
         // Loop accounting for cpu-heavy-in-async.
         if !loops.is_empty() {
-            let label = match &callee {
+            let last = match &callee {
+                Callee::Method(m) => m.as_str(),
+                Callee::Path(p) => p.last(),
+                Callee::Other => "",
+            };
+            let is_load = matches!(&callee, Callee::Method(m) if m == "load") && args.len() == 1;
+            let is_spin = matches!(
+                last,
+                "spin_loop" | "yield_now" | "spin_loop_hint" | "load" | "relaxed"
+            );
+            // The last name, or any segment of a longer path (`sha2::Sha256::digest`).
+            let heavy = apis::heavy_call(last)
+                || matches!(&callee, Callee::Path(p) if p.segs.len() > 1 && p.segs.iter().any(|s| apis::heavy_part(s)));
+            let label = heavy.then(|| match &callee {
                 Callee::Method(m) => m.clone(),
                 Callee::Path(p) => p.text(),
                 Callee::Other => String::new(),
-            };
-            let last = label.rsplit("::").next().unwrap_or("").to_string();
-            let is_load = matches!(&callee, Callee::Method(m) if m == "load") && args.len() == 1;
-            let is_spin = matches!(
-                last.as_str(),
-                "spin_loop" | "yield_now" | "spin_loop_hint" | "load" | "relaxed"
-            );
-            let heavy = apis::heavy_call(&last) || apis::heavy_call(&label);
+            });
             for l in loops {
                 let info = &mut self.m.loops[l];
                 if is_load {
@@ -2082,7 +2092,7 @@ impl<'m, 'a> Walker<'m, 'a> {
                 } else if !is_spin {
                     info.other_calls += 1;
                 }
-                if heavy {
+                if let Some(label) = &label {
                     info.heavy_calls.push((label.clone(), range.clone()));
                 }
             }
