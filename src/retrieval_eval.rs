@@ -120,7 +120,7 @@ pub fn evaluate(explainer: &Explainer, questions: &[Question]) -> Report {
             Some(want) => {
                 let ok = |c: &&str| *c == want || q.alt.iter().any(|a| a == c);
                 let top1 = ranked.first().is_some_and(ok);
-                let top3 = ranked.iter().take(3).any(|c| ok(&c));
+                let top3 = ranked.iter().take(3).any(ok);
                 if !top1 {
                     r.misses.push((
                         q.q.clone(),

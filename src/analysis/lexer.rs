@@ -349,10 +349,8 @@ pub fn unclosed(toks: &[Tok]) -> Option<String> {
     for t in toks {
         match t.kind {
             TokKind::Open(c) => stack.push(c),
-            TokKind::Close(c) => {
-                if stack.pop() != Some(opener_of(c)) {
-                    return None;
-                }
+            TokKind::Close(c) if stack.pop() != Some(opener_of(c)) => {
+                return None;
             }
             _ => {}
         }

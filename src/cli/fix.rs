@@ -54,19 +54,19 @@ pub fn run(args: &FixArgs) -> u8 {
         stdout.write_all(diff.as_bytes())
     } else if args.write {
         let path = args.path.as_deref().unwrap();
-        if outcome.fixed_code != code {
-            if let Err(e) = crate::fsio::write_atomic(path, &outcome.fixed_code) {
-                return fail(format_args!("cannot write {}: {e}", path.display()));
-            }
+        if outcome.fixed_code != code
+            && let Err(e) = crate::fsio::write_atomic(path, &outcome.fixed_code)
+        {
+            return fail(format_args!("cannot write {}: {e}", path.display()));
         }
         Ok(())
     } else {
         stdout.write_all(outcome.fixed_code.as_bytes())
     };
-    if let Err(e) = written.and_then(|_| stdout.flush()) {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return fail(format_args!("cannot write the output: {e}"));
-        }
+    if let Err(e) = written.and_then(|_| stdout.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return fail(format_args!("cannot write the output: {e}"));
     }
     eprintln!("{label}: {summary}");
     // One line per fix (a fix is several edits with one description).

@@ -49,16 +49,15 @@ impl Explainer {
                     .collect();
                 // A close runner-up concept gets its best section too: the
                 // question may be about either.
-                if let Some(&(second, s2, cov2)) = ranking.concepts.get(1) {
-                    if s2 >= 0.8 * ranking.concepts[0].1 && cov2 >= MIN_COVERAGE {
-                        if let Some(h) = ranking
-                            .hits
-                            .iter()
-                            .find(|h| self.concept_of.get(h.ord) == Some(&second))
-                        {
-                            picked.push((h.ord, h.score));
-                        }
-                    }
+                if let Some(&(second, s2, cov2)) = ranking.concepts.get(1)
+                    && s2 >= 0.8 * ranking.concepts[0].1
+                    && cov2 >= MIN_COVERAGE
+                    && let Some(h) = ranking
+                        .hits
+                        .iter()
+                        .find(|h| self.concept_of.get(h.ord) == Some(&second))
+                {
+                    picked.push((h.ord, h.score));
                 }
                 picked
             }

@@ -93,11 +93,12 @@ impl Explainer {
             known_mass += w;
             let mut seen = vec![false; CONCEPTS.len()];
             for &ord in ords {
-                if let Some(&c) = self.concept_of.get(ord as usize) {
-                    if c < seen.len() && !seen[c] {
-                        seen[c] = true;
-                        concept_mass[c] += w;
-                    }
+                if let Some(&c) = self.concept_of.get(ord as usize)
+                    && c < seen.len()
+                    && !seen[c]
+                {
+                    seen[c] = true;
+                    concept_mass[c] += w;
                 }
             }
         }
@@ -111,10 +112,11 @@ impl Explainer {
         // Sections vote for their concept: the best counts fully, the next ones less.
         let mut votes: Vec<Vec<f32>> = vec![Vec::new(); CONCEPTS.len()];
         for h in &hits {
-            if let Some(&c) = self.concept_of.get(h.ord) {
-                if c < votes.len() && votes[c].len() < 3 {
-                    votes[c].push(h.score);
-                }
+            if let Some(&c) = self.concept_of.get(h.ord)
+                && c < votes.len()
+                && votes[c].len() < 3
+            {
+                votes[c].push(h.score);
             }
         }
         let d = VOTE_DECAY;
@@ -234,10 +236,10 @@ fn diagnosed_concepts(code: &str) -> Vec<usize> {
         .iter()
         .filter(|f| f.severity != Severity::Info)
     {
-        if let Some(c) = CONCEPTS.iter().position(|c| c.id == f.concept) {
-            if !out.contains(&c) {
-                out.push(c);
-            }
+        if let Some(c) = CONCEPTS.iter().position(|c| c.id == f.concept)
+            && !out.contains(&c)
+        {
+            out.push(c);
         }
     }
     out

@@ -67,11 +67,7 @@ pub fn suggest_fix(code: &str, opts: &DiagnoseOptions) -> Result<FixOutcome, Inp
     };
     // Arguments are checked once, with the caller's rule list.
     diagnose("", opts)?;
-    let is_selected = |f: &Finding| {
-        selected
-            .as_ref()
-            .is_none_or(|ids| ids.iter().any(|id| *id == f.rule))
-    };
+    let is_selected = |f: &Finding| selected.as_ref().is_none_or(|ids| ids.contains(&f.rule));
 
     let mut text = code.to_string();
     let mut edits = Vec::new();

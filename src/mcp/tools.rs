@@ -169,7 +169,7 @@ fn compact_to<T: schemars::JsonSchema + std::any::Any>(
                     out.insert(key.clone(), Value::Object(props.unwrap_or_default()));
                 }
                 "items" | "anyOf" | "allOf" => {
-                    let next = if key == "items" { depth } else { depth };
+                    let next = depth;
                     let simplified = match child {
                         Value::Array(a) => Value::Array(
                             a.iter().map(|x| simplify(x, defs, output, next)).collect(),

@@ -108,14 +108,14 @@ impl Skill {
             } else {
                 continue;
             };
-            if let Some(c) = &concept_of_file {
-                if concept(c).is_none() {
-                    errors.push(FormatError {
-                        file: file.path.clone(),
-                        line: 1,
-                        message: format!("`{c}` is not a concept id of the catalogue"),
-                    });
-                }
+            if let Some(c) = &concept_of_file
+                && concept(c).is_none()
+            {
+                errors.push(FormatError {
+                    file: file.path.clone(),
+                    line: 1,
+                    message: format!("`{c}` is not a concept id of the catalogue"),
+                });
             }
             let split = split_file(&file.path, &file.text, concept_of_file.as_deref());
             if let Some(c) = concept_of_file {

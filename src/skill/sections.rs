@@ -200,10 +200,11 @@ pub fn split_file(file: &str, text: &str, concept: Option<&str>) -> SplitFile {
         if let Some(value) = comment_value(raw, "concept") {
             if concept.is_none() {
                 skill_concept = Some(value.to_string());
-                if let Some(o) = open.as_mut() {
-                    if o.level == 2 && o.concept.is_none() {
-                        o.concept = Some(value.to_string());
-                    }
+                if let Some(o) = open.as_mut()
+                    && o.level == 2
+                    && o.concept.is_none()
+                {
+                    o.concept = Some(value.to_string());
                 }
             }
             continue;
