@@ -41,9 +41,6 @@ pub fn owned_by_mimalloc(ptr: *const u8) -> bool {
     unsafe { libmimalloc_sys::mi_is_in_heap_region(ptr as *const c_void) }
 }
 
-/// mimalloc's minimum alignment: larger alignments take the aligned calls.
-const MI_MIN_ALIGN: usize = 16;
-
 /// See the module documentation.
 pub struct SplitAlloc;
 
@@ -52,14 +49,11 @@ pub struct SplitAlloc;
 unsafe impl GlobalAlloc for SplitAlloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if fast_heap() {
-            // SAFETY: mimalloc's documented malloc contract.
-            unsafe {
-                if layout.align() <= MI_MIN_ALIGN {
-                    libmimalloc_sys::mi_malloc(layout.size()) as *mut u8
-                } else {
-                    libmimalloc_sys::mi_malloc_aligned(layout.size(), layout.align()) as *mut u8
-                }
-            }
+            // SAFETY: mimalloc's documented contract. Always the aligned
+            // call (as the mimalloc crate does): a layout may ask for more
+            // alignment than its size (`(1, 16)`), which plain `mi_malloc`
+            // does not honour; small alignments take its fast path.
+            unsafe { libmimalloc_sys::mi_malloc_aligned(layout.size(), layout.align()) as *mut u8 }
         } else {
             // SAFETY: forwarded with the caller's guarantees.
             unsafe { System.alloc(layout) }
@@ -69,13 +63,7 @@ unsafe impl GlobalAlloc for SplitAlloc {
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         if fast_heap() {
             // SAFETY: as in `alloc`.
-            unsafe {
-                if layout.align() <= MI_MIN_ALIGN {
-                    libmimalloc_sys::mi_zalloc(layout.size()) as *mut u8
-                } else {
-                    libmimalloc_sys::mi_zalloc_aligned(layout.size(), layout.align()) as *mut u8
-                }
-            }
+            unsafe { libmimalloc_sys::mi_zalloc_aligned(layout.size(), layout.align()) as *mut u8 }
         } else {
             // SAFETY: forwarded with the caller's guarantees.
             unsafe { System.alloc_zeroed(layout) }
@@ -94,17 +82,11 @@ unsafe impl GlobalAlloc for SplitAlloc {
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         if owned_by_mimalloc(ptr) {
-            // SAFETY: mimalloc allocated `ptr`; the block stays with mimalloc.
+            // SAFETY: mimalloc allocated `ptr`; the block stays with mimalloc
+            // and keeps the layout's alignment.
             unsafe {
-                if layout.align() <= MI_MIN_ALIGN {
-                    libmimalloc_sys::mi_realloc(ptr as *mut c_void, new_size) as *mut u8
-                } else {
-                    libmimalloc_sys::mi_realloc_aligned(
-                        ptr as *mut c_void,
-                        new_size,
-                        layout.align(),
-                    ) as *mut u8
-                }
+                libmimalloc_sys::mi_realloc_aligned(ptr as *mut c_void, new_size, layout.align())
+                    as *mut u8
             }
         } else {
             // SAFETY: the system allocator allocated `ptr` with `layout`.

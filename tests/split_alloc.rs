@@ -83,3 +83,30 @@ fn the_analyser_runs_unchanged_under_the_split_allocator() {
         assert_eq!(again.findings.len(), d.findings.len());
     }
 }
+
+#[test]
+fn layouts_asking_more_alignment_than_their_size_are_honoured() {
+    use std::alloc::{GlobalAlloc, Layout};
+    std::thread::spawn(|| {
+        use_fast_heap_on_this_thread();
+        for (size, align) in [(1, 16), (3, 64), (8, 32), (24, 4096), (100, 16)] {
+            let layout = Layout::from_size_align(size, align).unwrap();
+            // SAFETY: non-zero size; every block is freed with its layout.
+            unsafe {
+                let p = ALLOC.alloc(layout);
+                assert!(!p.is_null());
+                assert_eq!(p as usize % align, 0, "alloc {size}/{align}");
+                assert!(owned_by_mimalloc(p));
+                let z = ALLOC.alloc_zeroed(layout);
+                assert_eq!(z as usize % align, 0, "alloc_zeroed {size}/{align}");
+                assert!(std::slice::from_raw_parts(z, size).iter().all(|&b| b == 0));
+                let grown = ALLOC.realloc(p, layout, size * 100);
+                assert_eq!(grown as usize % align, 0, "realloc {size}/{align}");
+                ALLOC.dealloc(grown, Layout::from_size_align(size * 100, align).unwrap());
+                ALLOC.dealloc(z, layout);
+            }
+        }
+    })
+    .join()
+    .unwrap();
+}
