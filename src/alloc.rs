@@ -44,6 +44,14 @@ pub fn owned_by_mimalloc(ptr: *const u8) -> bool {
     unsafe { libmimalloc_sys::mi_is_in_heap_region(ptr as *const c_void) }
 }
 
+/// Alignment every mimalloc block has, whatever its size: free blocks hold
+/// the free-list pointer, so they are at least word-aligned. Larger
+/// alignments (and layouts like `(1, 16)`, more alignment than size) take
+/// the `_aligned` calls; word alignment, nearly every Rust allocation,
+/// takes the plain fast path (the aligned calls cost about 5% more
+/// instructions per analysis, measured with callgrind).
+const WORD: usize = std::mem::size_of::<usize>();
+
 /// See the module documentation.
 pub struct SplitAlloc;
 
@@ -52,11 +60,14 @@ pub struct SplitAlloc;
 unsafe impl GlobalAlloc for SplitAlloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if fast_heap() {
-            // SAFETY: mimalloc's documented contract. Always the aligned
-            // call (as the mimalloc crate does): a layout may ask for more
-            // alignment than its size (`(1, 16)`), which plain `mi_malloc`
-            // does not honour; small alignments take its fast path.
-            unsafe { libmimalloc_sys::mi_malloc_aligned(layout.size(), layout.align()) as *mut u8 }
+            // SAFETY: mimalloc's documented contract (see `WORD`).
+            unsafe {
+                if layout.align() <= WORD {
+                    libmimalloc_sys::mi_malloc(layout.size()) as *mut u8
+                } else {
+                    libmimalloc_sys::mi_malloc_aligned(layout.size(), layout.align()) as *mut u8
+                }
+            }
         } else {
             // SAFETY: forwarded with the caller's guarantees.
             unsafe { System.alloc(layout) }
@@ -66,7 +77,13 @@ unsafe impl GlobalAlloc for SplitAlloc {
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         if fast_heap() {
             // SAFETY: as in `alloc`.
-            unsafe { libmimalloc_sys::mi_zalloc_aligned(layout.size(), layout.align()) as *mut u8 }
+            unsafe {
+                if layout.align() <= WORD {
+                    libmimalloc_sys::mi_zalloc(layout.size()) as *mut u8
+                } else {
+                    libmimalloc_sys::mi_zalloc_aligned(layout.size(), layout.align()) as *mut u8
+                }
+            }
         } else {
             // SAFETY: forwarded with the caller's guarantees.
             unsafe { System.alloc_zeroed(layout) }
@@ -88,8 +105,15 @@ unsafe impl GlobalAlloc for SplitAlloc {
             // SAFETY: mimalloc allocated `ptr`; the block stays with mimalloc
             // and keeps the layout's alignment.
             unsafe {
-                libmimalloc_sys::mi_realloc_aligned(ptr as *mut c_void, new_size, layout.align())
-                    as *mut u8
+                if layout.align() <= WORD {
+                    libmimalloc_sys::mi_realloc(ptr as *mut c_void, new_size) as *mut u8
+                } else {
+                    libmimalloc_sys::mi_realloc_aligned(
+                        ptr as *mut c_void,
+                        new_size,
+                        layout.align(),
+                    ) as *mut u8
+                }
             }
         } else {
             // SAFETY: the system allocator allocated `ptr` with `layout`.

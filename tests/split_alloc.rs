@@ -89,7 +89,17 @@ fn layouts_asking_more_alignment_than_their_size_are_honoured() {
     use std::alloc::{GlobalAlloc, Layout};
     std::thread::spawn(|| {
         use_fast_heap_on_this_thread();
-        for (size, align) in [(1, 16), (3, 64), (8, 32), (24, 4096), (100, 16)] {
+        for (size, align) in [
+            (1, 8),
+            (3, 2),
+            (5, 8),
+            (1, 16),
+            (3, 64),
+            (8, 32),
+            (24, 16),
+            (24, 4096),
+            (100, 16),
+        ] {
             let layout = Layout::from_size_align(size, align).unwrap();
             // SAFETY: non-zero size; every block is freed with its layout.
             unsafe {
