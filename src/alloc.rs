@@ -52,6 +52,23 @@ pub fn owned_by_mimalloc(ptr: *const u8) -> bool {
 /// instructions per analysis, measured with callgrind).
 const WORD: usize = std::mem::size_of::<usize>();
 
+/// A new mimalloc block for `layout` (non-zero size), zeroed or not.
+fn mi_alloc(layout: Layout, zeroed: bool) -> *mut u8 {
+    use libmimalloc_sys::{mi_malloc, mi_malloc_aligned, mi_zalloc, mi_zalloc_aligned};
+    let (size, align) = (layout.size(), layout.align());
+    // SAFETY: mimalloc's documented contract for any size and power-of-two
+    // alignment; plain calls only where their alignment suffices (`WORD`).
+    let p = unsafe {
+        match (align <= WORD, zeroed) {
+            (true, false) => mi_malloc(size),
+            (true, true) => mi_zalloc(size),
+            (false, false) => mi_malloc_aligned(size, align),
+            (false, true) => mi_zalloc_aligned(size, align),
+        }
+    };
+    p as *mut u8
+}
+
 /// See the module documentation.
 pub struct SplitAlloc;
 
@@ -60,14 +77,7 @@ pub struct SplitAlloc;
 unsafe impl GlobalAlloc for SplitAlloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if fast_heap() {
-            // SAFETY: mimalloc's documented contract (see `WORD`).
-            unsafe {
-                if layout.align() <= WORD {
-                    libmimalloc_sys::mi_malloc(layout.size()) as *mut u8
-                } else {
-                    libmimalloc_sys::mi_malloc_aligned(layout.size(), layout.align()) as *mut u8
-                }
-            }
+            mi_alloc(layout, false)
         } else {
             // SAFETY: forwarded with the caller's guarantees.
             unsafe { System.alloc(layout) }
@@ -76,14 +86,7 @@ unsafe impl GlobalAlloc for SplitAlloc {
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         if fast_heap() {
-            // SAFETY: as in `alloc`.
-            unsafe {
-                if layout.align() <= WORD {
-                    libmimalloc_sys::mi_zalloc(layout.size()) as *mut u8
-                } else {
-                    libmimalloc_sys::mi_zalloc_aligned(layout.size(), layout.align()) as *mut u8
-                }
-            }
+            mi_alloc(layout, true)
         } else {
             // SAFETY: forwarded with the caller's guarantees.
             unsafe { System.alloc_zeroed(layout) }

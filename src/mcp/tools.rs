@@ -169,12 +169,12 @@ fn compact_to<T: schemars::JsonSchema + std::any::Any>(
                     out.insert(key.clone(), Value::Object(props.unwrap_or_default()));
                 }
                 "items" | "anyOf" | "allOf" => {
-                    let next = depth;
+                    // Items and alternatives describe the same value: same depth.
                     let simplified = match child {
                         Value::Array(a) => Value::Array(
-                            a.iter().map(|x| simplify(x, defs, output, next)).collect(),
+                            a.iter().map(|x| simplify(x, defs, output, depth)).collect(),
                         ),
-                        other => simplify(other, defs, output, next),
+                        other => simplify(other, defs, output, depth),
                     };
                     out.insert(key.clone(), simplified);
                 }
