@@ -300,7 +300,7 @@ impl A<'_> {
                 let mut guards = cov;
                 for arm in &m.arms {
                     // Guards run in order: a guard that used `cx` covers the later arms too.
-                    let g = arm.guard.as_ref().is_some_and(|(_, g)| self.e_uses(g));
+                    let g = syntax::arm_guard(arm).is_some_and(|g| self.e_uses(g));
                     c = c || g;
                     guards = guards || g;
                     // `match inner.poll(cx) { Poll::Ready(..) => .. }`: the inner
@@ -445,6 +445,7 @@ fn pat_is_ready(p: &syn::Pat) -> bool {
         syn::Pat::Path(x) => x.path.segments.last().is_some_and(|s| s.ident == "Ready"),
         syn::Pat::Or(o) => !o.cases.is_empty() && o.cases.iter().all(pat_is_ready),
         syn::Pat::Paren(x) => pat_is_ready(&x.pat),
+        syn::Pat::Guard(g) => pat_is_ready(&g.pat),
         _ => false,
     }
 }

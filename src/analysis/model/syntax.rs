@@ -54,14 +54,12 @@ pub fn first_span(mut e: &Expr) -> Span {
                     l.for_token.span
                 } else if let Some(c) = &x.constness {
                     c.span
-                } else if let Some(m) = &x.movability {
-                    m.span
                 } else if let Some(a) = &x.asyncness {
                     a.span
                 } else if let Some(c) = &x.capture {
                     c.span
                 } else {
-                    x.or1_token.span
+                    x.inputs_begin.span
                 };
             }
             Expr::Const(x) => return x.const_token.span,
@@ -321,7 +319,17 @@ fn pat_names_rec(p: &Pat, out: &mut Vec<String>, depth: usize) {
             }
         }
         Pat::Paren(p) => pat_names_rec(&p.pat, out, depth + 1),
+        Pat::Guard(g) => pat_names_rec(&g.pat, out, depth + 1),
         _ => {}
+    }
+}
+
+/// The guard of a match arm (`Some(x) if x > 0 => ..`): syn keeps it
+/// inside the arm's pattern.
+pub fn arm_guard(arm: &syn::Arm) -> Option<&syn::Expr> {
+    match &arm.pat {
+        Pat::Guard(g) => Some(&g.guard),
+        _ => None,
     }
 }
 

@@ -1121,7 +1121,11 @@ impl<'m, 'a> Walker<'m, 'a> {
             .constness
             .map(|t| t.span)
             .or(sig.asyncness.map(|t| t.span))
-            .or(sig.unsafety.map(|t| t.span))
+            .or(match sig.safety {
+                syn::Safety::Unsafe(t) => Some(t.span),
+                syn::Safety::Safe(t) => Some(t.span),
+                syn::Safety::Default => None,
+            })
             .unwrap_or(sig.fn_token.span);
         let sig_end = match &sig.output {
             syn::ReturnType::Type(_, t) => syn::spanned::Spanned::span(&**t),
@@ -1683,7 +1687,7 @@ impl<'m, 'a> Walker<'m, 'a> {
             self.push_scope();
             let r = self.expr_range(&arm.body);
             self.declare_pat(&arm.pat, r);
-            if let Some((_, g)) = &arm.guard {
+            if let Some(g) = syntax::arm_guard(arm) {
                 self.push_temp(Via::Temporary);
                 self.expr(g, Use::Other);
                 self.pop_temp();
@@ -2312,6 +2316,7 @@ fn result_pat(p: &syn::Pat) -> bool {
             .last()
             .is_some_and(|s| s.ident == "Ok" || s.ident == "Err"),
         syn::Pat::Or(o) => o.cases.iter().any(result_pat),
+        syn::Pat::Guard(g) => result_pat(&g.pat),
         _ => false,
     }
 }
@@ -2406,14 +2411,12 @@ fn closure_start(x: &syn::ExprClosure) -> Span {
         l.for_token.span
     } else if let Some(c) = &x.constness {
         c.span
-    } else if let Some(m) = &x.movability {
-        m.span
     } else if let Some(a) = &x.asyncness {
         a.span
     } else if let Some(c) = &x.capture {
         c.span
     } else {
-        x.or1_token.span
+        x.inputs_begin.span
     }
 }
 
