@@ -2,7 +2,9 @@
 //! mimalloc, the others from the system allocator, and every block is freed
 //! or resized by its owner whatever thread lets go of it.
 
-use rust_async_skill::alloc::{SplitAlloc, owned_by_mimalloc, use_fast_heap_on_this_thread};
+use rust_async_skill::alloc::{
+    SplitAlloc, in_reserved_arena, owned_by_mimalloc, use_fast_heap_on_this_thread,
+};
 use rust_async_skill::analysis::{DiagnoseOptions, diagnose};
 
 #[global_allocator]
@@ -116,6 +118,50 @@ fn layouts_asking_more_alignment_than_their_size_are_honoured() {
                 ALLOC.dealloc(z, layout);
             }
         }
+    })
+    .join()
+    .unwrap();
+}
+
+#[test]
+fn ownership_is_a_range_test_inside_the_reserved_arena() {
+    let plain = Box::new(1u8);
+    std::thread::spawn(|| {
+        use_fast_heap_on_this_thread();
+        let small = Box::new(1u8);
+        let big = vec![1u8; 8 << 20];
+        assert!(
+            in_reserved_arena(&*small),
+            "small blocks come from the arena"
+        );
+        assert!(in_reserved_arena(big.as_ptr()), "so do big ones");
+    })
+    .join()
+    .unwrap();
+    assert!(!in_reserved_arena(&*plain));
+    assert!(!owned_by_mimalloc(&*plain));
+}
+
+#[test]
+fn huge_blocks_come_from_the_system_allocator_even_on_fast_threads() {
+    std::thread::spawn(|| {
+        use_fast_heap_on_this_thread();
+        // Bigger than mimalloc's arenas: mapped where its ownership test
+        // would not find it. Zeroed pages are never touched here, so this
+        // costs address space, not memory.
+        let huge: Vec<u8> = vec![0; 5 << 28];
+        assert!(!owned_by_mimalloc(huge.as_ptr()));
+        assert_eq!(huge[(5 << 28) - 1], 0);
+        drop(huge);
+
+        // A mimalloc block grown past the threshold moves, contents intact.
+        let mut v: Vec<u8> = (0..=255).cycle().take(1 << 20).collect();
+        assert!(owned_by_mimalloc(v.as_ptr()));
+        v.reserve_exact(300 << 20);
+        assert!(!owned_by_mimalloc(v.as_ptr()));
+        assert!(v.iter().enumerate().all(|(i, &b)| b == i as u8));
+        v.shrink_to_fit();
+        assert_eq!(v.len(), 1 << 20);
     })
     .join()
     .unwrap();
