@@ -239,14 +239,34 @@ impl Resolved {
     pub fn last(&self) -> &str {
         self.segs.last().map(|s| s.as_str()).unwrap_or("")
     }
+    /// The path is exactly `path` (`"tokio::time::sleep"`).
     pub fn is(&self, path: &str) -> bool {
-        let mut it = path.split("::");
-        let n = path.split("::").count();
-        n == self.segs.len() && self.segs.iter().all(|s| it.next() == Some(s.as_str()))
+        self.matches(path, true)
     }
+    /// The path begins with the segments of `prefix` (`"tokio::sync"`).
     pub fn starts_with(&self, prefix: &str) -> bool {
-        let p: Vec<&str> = prefix.split("::").collect();
-        p.len() <= self.segs.len() && p.iter().zip(&self.segs).all(|(a, b)| a == b)
+        self.matches(prefix, false)
+    }
+    /// Compares segment by segment without splitting `path` into a new
+    /// vector or searching it for `"::"` (these run for every call of the
+    /// snippet against every known API).
+    fn matches(&self, path: &str, whole: bool) -> bool {
+        let mut segs = self.segs.iter();
+        let mut rest = path;
+        loop {
+            let end = rest.bytes().position(|b| b == b':').unwrap_or(rest.len());
+            let (head, tail) = rest.split_at(end);
+            if segs.next().is_none_or(|s| s != head) {
+                return false;
+            }
+            if tail.is_empty() {
+                return !whole || segs.next().is_none();
+            }
+            match tail.strip_prefix("::") {
+                Some(t) => rest = t,
+                None => return false,
+            }
+        }
     }
     /// The crate root (first segment).
     pub fn root(&self) -> &str {
@@ -824,6 +844,29 @@ mod tests {
             d.open().byte_range().start..d.close().byte_range().end
         });
         n
+    }
+
+    #[test]
+    fn paths_match_whole_segments_only() {
+        let r = |p: &str| Resolved {
+            segs: p.split("::").map(String::from).collect(),
+            how: How::Exact,
+        };
+        let sleep = r("tokio::time::sleep");
+        assert!(sleep.is("tokio::time::sleep"));
+        assert!(!sleep.is("tokio::time"));
+        assert!(!sleep.is("tokio::time::sleep::x"));
+        assert!(!sleep.is("tokio::time::sleep_until"));
+        assert!(!sleep.is("tokio::tim::sleep"));
+        assert!(!sleep.is("tokio:time::sleep"));
+        for prefix in ["tokio", "tokio::time", "tokio::time::sleep"] {
+            assert!(sleep.starts_with(prefix), "{prefix}");
+        }
+        for prefix in ["tok", "tokio::ti", "tokio::time::sleep::more", "std", "tokio::"] {
+            assert!(!sleep.starts_with(prefix), "{prefix}");
+        }
+        assert!(r("sleep").is("sleep"));
+        assert!(!r("sleep").is("std::thread::sleep"));
     }
 
     #[test]
