@@ -862,7 +862,13 @@ mod tests {
         for prefix in ["tokio", "tokio::time", "tokio::time::sleep"] {
             assert!(sleep.starts_with(prefix), "{prefix}");
         }
-        for prefix in ["tok", "tokio::ti", "tokio::time::sleep::more", "std", "tokio::"] {
+        for prefix in [
+            "tok",
+            "tokio::ti",
+            "tokio::time::sleep::more",
+            "std",
+            "tokio::",
+        ] {
             assert!(!sleep.starts_with(prefix), "{prefix}");
         }
         assert!(r("sleep").is("sleep"));
