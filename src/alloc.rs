@@ -141,6 +141,24 @@ fn mi_alloc(layout: Layout, zeroed: bool) -> *mut u8 {
     p as *mut u8
 }
 
+/// A new block for `layout` (non-zero size): from mimalloc on threads that
+/// opted in (below `HUGE`), from the system allocator otherwise.
+///
+/// # Safety
+/// `GlobalAlloc::alloc`'s contract.
+#[inline]
+unsafe fn allocate(layout: Layout, zeroed: bool) -> *mut u8 {
+    if layout.size() < HUGE && fast_heap() {
+        mi_alloc(layout, zeroed)
+    } else if zeroed {
+        // SAFETY: forwarded with the caller's guarantees.
+        unsafe { System.alloc_zeroed(layout) }
+    } else {
+        // SAFETY: forwarded with the caller's guarantees.
+        unsafe { System.alloc(layout) }
+    }
+}
+
 /// See the module documentation.
 pub struct SplitAlloc;
 
@@ -148,21 +166,13 @@ pub struct SplitAlloc;
 // (decided by address, not by thread), and both allocators honour `Layout`.
 unsafe impl GlobalAlloc for SplitAlloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if layout.size() < HUGE && fast_heap() {
-            mi_alloc(layout, false)
-        } else {
-            // SAFETY: forwarded with the caller's guarantees.
-            unsafe { System.alloc(layout) }
-        }
+        // SAFETY: forwarded with the caller's guarantees.
+        unsafe { allocate(layout, false) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        if layout.size() < HUGE && fast_heap() {
-            mi_alloc(layout, true)
-        } else {
-            // SAFETY: forwarded with the caller's guarantees.
-            unsafe { System.alloc_zeroed(layout) }
-        }
+        // SAFETY: forwarded with the caller's guarantees.
+        unsafe { allocate(layout, true) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -176,37 +186,29 @@ unsafe impl GlobalAlloc for SplitAlloc {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if new_size >= HUGE && owned_by_mimalloc(ptr) {
-            // Grown past `HUGE`: the block moves to the system allocator.
-            // SAFETY: `new_size` with the old alignment is a valid layout
-            // (the caller's contract); both blocks are live for the copy.
-            unsafe {
-                let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
-                let new = System.alloc(new_layout);
+        if !owned_by_mimalloc(ptr) {
+            // SAFETY: the system allocator allocated `ptr` with `layout`.
+            return unsafe { System.realloc(ptr, layout, new_size) };
+        }
+        // SAFETY: mimalloc allocated `ptr`. Below `HUGE` the block stays with
+        // mimalloc and keeps the layout's alignment; grown past it, the block
+        // moves to the system allocator (`new_size` with the old alignment is
+        // a valid layout by the caller's contract, and both blocks are live
+        // for the copy).
+        unsafe {
+            if new_size >= HUGE {
+                let new = System.alloc(Layout::from_size_align_unchecked(new_size, layout.align()));
                 if !new.is_null() {
                     std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
                     libmimalloc_sys::mi_free(ptr as *mut c_void);
                 }
-                return new;
+                new
+            } else if layout.align() <= WORD {
+                libmimalloc_sys::mi_realloc(ptr as *mut c_void, new_size) as *mut u8
+            } else {
+                libmimalloc_sys::mi_realloc_aligned(ptr as *mut c_void, new_size, layout.align())
+                    as *mut u8
             }
-        }
-        if owned_by_mimalloc(ptr) {
-            // SAFETY: mimalloc allocated `ptr`; the block stays with mimalloc
-            // and keeps the layout's alignment.
-            unsafe {
-                if layout.align() <= WORD {
-                    libmimalloc_sys::mi_realloc(ptr as *mut c_void, new_size) as *mut u8
-                } else {
-                    libmimalloc_sys::mi_realloc_aligned(
-                        ptr as *mut c_void,
-                        new_size,
-                        layout.align(),
-                    ) as *mut u8
-                }
-            }
-        } else {
-            // SAFETY: the system allocator allocated `ptr` with `layout`.
-            unsafe { System.realloc(ptr, layout, new_size) }
         }
     }
 }

@@ -12,11 +12,11 @@
 //! one that just ran the previous job. So a worker that finishes watches
 //! the queue for a short while before it sleeps, and a job submitted while
 //! one is watching does not wake another (unless more jobs wait than
-//! workers watch). A worker that is still freeing a
-//! small job's trees counts as watching: it will be done sooner than a
-//! sleeping worker could be woken. Sequential calls (the CLI over a folder,
-//! a client that waits for each answer) thus stay on one hot thread, and
-//! concurrent calls still spread over all workers.
+//! workers watch). A worker that is still freeing a small job's trees
+//! counts as watching: it will be done sooner than a sleeping worker could
+//! be woken. Sequential calls (the CLI over a folder, a client that waits
+//! for each answer) thus stay on one hot thread, and concurrent calls still
+//! spread over all workers.
 
 use super::{DiagnoseOptions, Diagnosis, analyze_then};
 use std::collections::VecDeque;
@@ -57,12 +57,8 @@ fn start() -> Option<&'static Pool> {
         queued: Condvar::new(),
         watching: AtomicUsize::new(0),
     }));
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2)
-        .clamp(1, 4);
     let mut started = 0;
-    for i in 0..workers {
+    for i in 0..worker_count() {
         let ok = std::thread::Builder::new()
             .name(format!("diagnose-{i}"))
             .stack_size(STACK_BYTES)
@@ -71,6 +67,14 @@ fn start() -> Option<&'static Pool> {
         started += ok as usize;
     }
     (started > 0).then_some(pool)
+}
+
+/// How many workers the pool starts: one per core, at most four.
+fn worker_count() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(1, 4)
 }
 
 impl Pool {
@@ -237,10 +241,23 @@ mod tests {
         let sizes: Vec<usize> = (0..64)
             .map(|i| if i >= 56 { 600 } else { 1 + i % 5 })
             .collect();
-        for &n in &sizes {
+        // The first job holds its worker until another worker has answered:
+        // however busy the machine, the rest must reach a second worker.
+        let (release, released) = channel::<()>();
+        let gate_tx = tx.clone();
+        let gate_len = code_of(sizes[0]).len();
+        let gate: Deliver = Box::new(move |r| {
+            let worker = std::thread::current().name().unwrap_or("").to_string();
+            let _ = released.recv_timeout(Duration::from_secs(30));
+            let _ = gate_tx.send((gate_len, worker, r.is_ok()));
+        });
+        assert!(submit(code_of(sizes[0]), DiagnoseOptions::default(), gate).is_ok());
+        for &n in &sizes[1..] {
             submit_tagged(code_of(n), tx.clone());
         }
-        let answers = collect(&rx, sizes.len());
+        let mut answers = collect(&rx, 1);
+        let _ = release.send(());
+        answers.extend(collect(&rx, sizes.len() - 1));
         assert!(answers.iter().all(|a| a.2));
         let mut lens: Vec<usize> = answers.iter().map(|a| a.0).collect();
         let mut want: Vec<usize> = sizes.iter().map(|&n| code_of(n).len()).collect();
@@ -255,8 +272,7 @@ mod tests {
             .filter(|a| a.0 < big)
             .map(|a| a.1.as_str())
             .collect();
-        let pool_size = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-        if pool_size > 1 {
+        if worker_count() > 1 {
             assert!(workers.len() > 1, "56 queued jobs all ran on {workers:?}");
         }
     }

@@ -503,7 +503,6 @@ impl<'m, 'a> Walker<'m, 'a> {
         root_pinned || c.methods().any(|m| m == "boxed" || m == "boxed_local")
     }
 
-    /// `.fuse()`d, `Fuse::terminated()`, or `Box::pin` / `pin!` of such.
     /// Fused at creation: `.fuse()`, `Fuse::terminated()`, a pinned fused
     /// future, a fused local, or one of futures' fused leaf futures.
     fn is_fused_expr(&self, e: &Expr) -> bool {
