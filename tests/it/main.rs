@@ -15,6 +15,7 @@ mod analysis_eval;
 mod analysis_robustness;
 mod analysis_skill_examples;
 mod analysis_snapshots;
+mod blocking_sleep_fix;
 mod bundle_cli;
 mod explain_cli;
 mod fix_cli;
