@@ -29,6 +29,7 @@ mod mcp_http;
 mod mcp_stdio;
 mod readme_rules;
 mod retrieval;
+mod rule_doc_examples;
 mod self_check;
 mod skill_structure;
 mod slow;
