@@ -156,6 +156,8 @@ pub fn run(args: &CheckArgs) -> u8 {
     let problems = checked.iter().any(|c| c.diagnosis.has_problems());
     let show = args.show_suppressed;
     let out = match args.format {
+        // Writing a baseline records the findings: the summary says enough.
+        CheckFormat::Human if args.write_baseline.is_some() => total_summary(&checked) + "\n",
         CheckFormat::Human => human(&checked, show),
         CheckFormat::Json => {
             let v = if stdin_mode {

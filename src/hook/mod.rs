@@ -178,9 +178,11 @@ pub fn check(edits: &[Edit], notes: &mut String) -> Report {
             Touched::Hunks(h) => h.iter().flat_map(|h| locate::hunk(&text, h)).collect(),
         };
         let on = |f: &Finding| {
-            lines
-                .iter()
-                .any(|&(a, b)| f.span.start.line <= b && f.span.end.line >= a)
+            let at = related_line(&f.message);
+            lines.iter().any(|&(a, b)| {
+                (f.span.start.line <= b && f.span.end.line >= a)
+                    || at.is_some_and(|l| a <= l && l <= b)
+            })
         };
         let shown = shown_path(&e.path);
         for f in checked.diagnosis.findings {
@@ -193,6 +195,14 @@ pub fn check(edits: &[Edit], notes: &mut String) -> Report {
         report.suppressed += checked.suppressed.iter().filter(|s| on(&s.finding)).count();
     }
     report
+}
+
+/// The other line a finding names (`held across the `.await` on line 7`):
+/// an edit that adds the `.await` makes the guard above it a finding.
+fn related_line(message: &str) -> Option<usize> {
+    let (_, rest) = message.split_once("on line ")?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
 }
 
 /// The file's text; `None` when it does not exist.
@@ -240,18 +250,17 @@ impl Report {
     /// The feedback text: one line per finding on the touched lines, then
     /// what was left out. About 60-90 tokens per finding.
     pub fn text(&self) -> String {
-        let mut s =
-            String::from("rust-async-skill found async bugs on the lines you just edited:\n");
+        let mut s = String::from("rust-async-skill: async bugs on the lines you just edited:\n");
         for (path, f) in self.touched.iter().take(MAX_LISTED) {
             s.push_str(&format!(
-                "- {path}:{}: {} [{}] {} Help: {}{}\n",
+                "- {path}:{} {} {}: {}. Help: {}.{}\n",
                 f.span.start.line,
                 f.severity.as_str(),
                 f.rule,
-                f.message,
-                f.help,
+                f.message.trim_end_matches('.'),
+                f.help.trim_end_matches('.'),
                 if f.fix_available {
-                    " (suggest_fix can fix it)"
+                    " Fixable with suggest_fix."
                 } else {
                     ""
                 }
@@ -265,13 +274,11 @@ impl Report {
         }
         if self.elsewhere > 0 {
             s.push_str(&format!(
-                "({} more elsewhere in the file; `rust-async-skill check FILE` lists them.)\n",
+                "({} more elsewhere in the file: `rust-async-skill check FILE`.)\n",
                 self.elsewhere
             ));
         }
-        s.push_str(
-            "If one is intended, add `// rust-async-skill: allow(rule-id) reason` on that line.\n",
-        );
+        s.push_str("Intended? Add `// rust-async-skill: allow(RULE) reason` on the line.\n");
         s
     }
 }
