@@ -197,7 +197,7 @@ pub fn rule_table() -> String {
 /// docs/rules.md: the table, then every rule's documentation.
 pub fn rules_document() -> String {
     let mut s = String::from(
-        "# Rules of `diagnose_snippet`\n\n<!-- Generated from src/analysis/rules/*.rs by `UPDATE_RULES_DOC=1 cargo test --test analysis_docs`; do not edit. -->\n\n",
+        "# Rules of `diagnose_snippet`\n\n<!-- Generated from src/analysis/rules/*.rs by `UPDATE_RULES_DOC=1 cargo test --test it analysis_docs::`; do not edit. -->\n\n",
     );
     s.push_str(&rule_table().replace("(docs/rules.md#", "(#"));
     for d in rule_docs() {
