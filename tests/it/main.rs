@@ -19,6 +19,7 @@ mod bundle_cli;
 mod explain_cli;
 mod fix_cli;
 mod fix_verify;
+mod hook_cli;
 mod hostile_http;
 mod hostile_stdio;
 mod index_fresh;
