@@ -8,6 +8,7 @@
 mod common;
 mod http_support;
 
+mod adopt_cli;
 mod analysis_api;
 mod analysis_cli;
 mod analysis_docs;
@@ -19,6 +20,7 @@ mod bundle_cli;
 mod explain_cli;
 mod fix_cli;
 mod fix_verify;
+mod hook_cli;
 mod hostile_http;
 mod hostile_stdio;
 mod index_fresh;
