@@ -8,6 +8,7 @@
 mod common;
 mod http_support;
 
+mod adopt_cli;
 mod analysis_api;
 mod analysis_cli;
 mod analysis_docs;
