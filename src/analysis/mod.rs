@@ -11,9 +11,10 @@
 //! on any input (the entry point also runs the analysis on a thread with a
 //! large stack and turns an unexpected panic into a parse error).
 
+pub mod directives;
 pub mod eval;
 pub mod fix;
-mod lexer;
+pub(crate) mod lexer;
 pub(crate) mod model;
 mod options;
 mod parse;
@@ -24,7 +25,7 @@ mod types;
 
 pub use fix::{Edit, Fix, FixSafety};
 pub use options::{DiagnoseOptions, InputError, Runtime};
-pub use rules::{RuleDoc, rule_doc, rule_docs, rule_table, rules_document};
+pub use rules::{RuleDoc, rule_doc, rule_docs, rule_table, rules_document, rules_twinned_with};
 pub use source::LineIndex;
 pub use types::{
     Diagnosis, Finding, ParseErrorInfo, ParseInfo, ParseMode, Position, Severity, Span, summarize,

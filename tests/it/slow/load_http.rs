@@ -4,11 +4,10 @@
 //! time. No errors allowed; throughput and p50/p99 latency are printed.
 //!
 //! The full run (60 s) is ignored by default; run it on a release build:
-//!   cargo test --release --test load_http -- --ignored --nocapture
+//!   cargo test --release --test it slow::load_http:: -- --ignored --nocapture
 //! LOAD_SECS and LOAD_CLIENTS change the duration (max 300 s) and the number
 //! of clients (max 256). Traffic goes only to the server on 127.0.0.1.
-mod http_support;
-use http_support::*;
+use crate::http_support::*;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
@@ -154,7 +153,7 @@ fn short_load_has_no_errors() {
 }
 
 #[test]
-#[ignore = "60 s of load; cargo test --release --test load_http -- --ignored --nocapture"]
+#[ignore = "60 s of load; cargo test --release --test it slow::load_http:: -- --ignored --nocapture"]
 fn load_32_clients_for_60_s() {
     let secs = env_num("LOAD_SECS", 60, 300);
     let clients = env_num("LOAD_CLIENTS", 32, 256) as usize;

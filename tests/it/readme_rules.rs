@@ -1,6 +1,6 @@
 //! The README's rule table is generated from the rules' own documentation
 //! (the single source). When a rule changes, refresh it with
-//! `UPDATE_README=1 cargo test --test readme_rules`.
+//! `UPDATE_README=1 cargo test --test it readme_rules::`.
 use rust_async_skill::analysis::rule_docs;
 
 const START: &str = "<!-- rules-table:start -->";
@@ -45,7 +45,7 @@ fn readme_rule_table_matches_the_rules() {
             return;
         }
         panic!(
-            "README.md's rule table is out of date: run `UPDATE_README=1 cargo test --test readme_rules`\nexpected:\n{wanted}"
+            "README.md's rule table is out of date: run `UPDATE_README=1 cargo test --test it readme_rules::`\nexpected:\n{wanted}"
         );
     }
     assert!(

@@ -1,6 +1,6 @@
 //! Snapshot tests: the exact JSON of `diagnose` for the inputs in
 //! tests/fixtures/snapshots/*.rs is kept next to them as *.json.
-//! Regenerate with `UPDATE_SNAPSHOTS=1 cargo test --test analysis_snapshots`.
+//! Regenerate with `UPDATE_SNAPSHOTS=1 cargo test --test it analysis_snapshots::`.
 
 use rust_async_skill::analysis::{DiagnoseOptions, diagnose};
 use std::path::Path;

@@ -3,8 +3,7 @@
 //! Skills extension, for a 2026-07-28 client (stateless, `server/discover`)
 //! and a 2025-06-18 client (`initialize`, `Mcp-Session-Id`); the bearer
 //! token; loopback-only binding; graceful shutdown on SIGTERM and SIGINT.
-mod http_support;
-use http_support::*;
+use crate::http_support::*;
 use serde_json::json;
 use std::time::Duration;
 

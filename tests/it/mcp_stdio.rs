@@ -1,7 +1,6 @@
 //! The MCP server over stdio, driven with raw JSON-RPC: every tool, resource,
 //! template, completion, prompt and the Skills extension.
-mod common;
-use common::Server;
+use crate::common::Server;
 use serde_json::{Value, json};
 
 fn tool_text(result: &Value) -> String {

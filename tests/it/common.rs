@@ -1,5 +1,4 @@
 //! A minimal line-delimited JSON-RPC client over the server's stdio, for tests.
-#![allow(dead_code)]
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
@@ -119,5 +118,30 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Resident set size of a live process, in KiB: `VmRSS` of /proc on Linux,
+/// `ps -o rss=` elsewhere. Panics when neither answers, so that a memory
+/// check can never pass by comparing two zeros.
+pub fn rss_kib(pid: u32) -> u64 {
+    let from_proc = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        });
+    let kib = from_proc.or_else(|| {
+        let out = Command::new("ps")
+            .args(["-o", "rss=", "-p", &pid.to_string()])
+            .output()
+            .ok()?;
+        String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+    });
+    match kib {
+        Some(k) if k > 0 => k,
+        _ => panic!("could not read the resident set size of process {pid}"),
     }
 }

@@ -1,10 +1,7 @@
 //! Hostile input over streamable HTTP: each gets the HTTP status and
 //! JSON-RPC error the specs prescribe, and the server keeps serving.
-//!
-//! The long leak check (100,000 calls) is ignored by default:
-//!   cargo test --release --test hostile_http -- --ignored --nocapture
-mod http_support;
-use http_support::*;
+//! The memory checks (10,000 and 100,000 calls) are in `slow::memory`.
+use crate::http_support::*;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -367,71 +364,4 @@ fn clients_that_disconnect_mid_call_or_mid_body_do_not_hurt_the_server() {
         still_serves(&server).await;
     });
     assert!(server.alive(), "the server survived");
-}
-
-/// RSS (KiB) after `calls` mixed calls over `clients` keep-alive connections.
-async fn hammer(addr: std::net::SocketAddr, calls: usize, clients: usize) {
-    let per = calls / clients;
-    let tasks: Vec<_> = (0..clients)
-        .map(|k| {
-            tokio::spawn(async move {
-                let version = if k % 2 == 0 { MODERN } else { LEGACY };
-                let mut c = Client::new(addr, version).await;
-                for i in 0..per {
-                    let r = match i % 4 {
-                        0 => c.call("tools/call", json!({"name": "explain_concept", "arguments": {"query": "why does my future not wake up"}})).await,
-                        1 => c.call("tools/call", json!({"name": "diagnose_snippet", "arguments": {"code": "async fn f(m: &std::sync::Mutex<u8>) { let g = m.lock().unwrap(); g2().await; }"}})).await,
-                        2 => c.call("no/such", json!({})).await,
-                        _ => c.call("resources/read", json!({"uri": "rust-async://rules/blocking-sleep"})).await,
-                    };
-                    assert!(
-                        r.get("result").is_some() || r.get("error").is_some(),
-                        "not a JSON-RPC response: {:.300}",
-                        r.to_string()
-                    );
-                }
-            })
-        })
-        .collect();
-    for t in tasks {
-        t.await.unwrap();
-    }
-}
-
-fn rss_growth(warmup: usize, total: usize) -> (u64, u64) {
-    let server = HttpServer::start(&[]);
-    let runtime = rt();
-    runtime.block_on(hammer(server.addr, warmup, 4));
-    std::thread::sleep(Duration::from_millis(300));
-    let after_warmup = server.rss_kib();
-    let started = Instant::now();
-    runtime.block_on(hammer(server.addr, total - warmup, 4));
-    std::thread::sleep(Duration::from_millis(300));
-    let after_all = server.rss_kib();
-    eprintln!(
-        "HTTP RSS after {warmup} calls: {after_warmup} KiB; after {total}: {after_all} KiB ({:+.1}%); {} calls in {:?}",
-        (after_all as f64 / after_warmup as f64 - 1.0) * 100.0,
-        total - warmup,
-        started.elapsed()
-    );
-    (after_warmup, after_all)
-}
-
-#[test]
-fn rss_stays_flat_over_10_000_calls() {
-    let (a, b) = rss_growth(1_000, 10_000);
-    assert!(
-        b as f64 <= a as f64 * 1.10,
-        "RSS grew from {a} KiB to {b} KiB"
-    );
-}
-
-#[test]
-#[ignore = "long: 100,000 calls; cargo test --release --test hostile_http -- --ignored --nocapture"]
-fn rss_stays_flat_over_100_000_calls() {
-    let (a, b) = rss_growth(1_000, 100_000);
-    assert!(
-        b as f64 <= a as f64 * 1.10,
-        "RSS grew from {a} KiB to {b} KiB"
-    );
 }

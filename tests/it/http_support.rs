@@ -3,7 +3,6 @@
 //! Content-Length and chunked bodies, SSE) that speaks MCP both ways:
 //! 2025-06-18 (`initialize`, `Mcp-Session-Id`) and 2026-07-28 (stateless,
 //! `_meta` on every request, `Mcp-Method`/`Mcp-Name` headers).
-#![allow(dead_code)]
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -20,7 +19,6 @@ pub const LEGACY: &str = "2025-06-18";
 pub struct HttpServer {
     pub child: Child,
     pub addr: SocketAddr,
-    pub stderr: Arc<Mutex<Vec<String>>>,
 }
 
 impl HttpServer {
@@ -73,20 +71,16 @@ impl HttpServer {
                 );
             }
         };
-        HttpServer {
-            child,
-            addr,
-            stderr: lines,
-        }
+        HttpServer { child, addr }
     }
 
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
 
-    /// Resident set size of the server, in KiB (Linux).
+    /// Resident set size of the server, in KiB.
     pub fn rss_kib(&self) -> u64 {
-        rss_kib(self.pid())
+        crate::common::rss_kib(self.pid())
     }
 
     /// Sends a signal and waits for the exit status (panics after `timeout`).
@@ -123,15 +117,6 @@ impl Drop for HttpServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-pub fn rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }
 
 /// One HTTP response, body de-chunked.

@@ -1,5 +1,5 @@
 //! docs/rules.md is generated from the rule files' documentation; this test
-//! keeps it current (`UPDATE_RULES_DOC=1 cargo test --test analysis_docs`).
+//! keeps it current (`UPDATE_RULES_DOC=1 cargo test --test it analysis_docs::`).
 
 use rust_async_skill::analysis::{rule_docs, rules_document};
 use std::path::Path;
@@ -14,7 +14,7 @@ fn rules_doc_is_current() {
     let have = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         have == want,
-        "docs/rules.md is stale: run UPDATE_RULES_DOC=1 cargo test --test analysis_docs"
+        "docs/rules.md is stale: run UPDATE_RULES_DOC=1 cargo test --test it analysis_docs::"
     );
 }
 
