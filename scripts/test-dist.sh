@@ -17,7 +17,8 @@
 #   - the archive for the release and cargo binstall;
 #   - the crate: `cargo package` (what it includes and excludes, its size),
 #     then `cargo install --locked --path` from the packaged crate (a dev
-#     build unless CRATE_INSTALL_PROFILE=release) and its server.
+#     build unless CRATE_INSTALL_PROFILE=release) and its server
+#     (TEST_DIST_CRATE=0 skips this part, for quick runs).
 # Needs cargo, node, npm, python3 (installs `jsonschema` if missing) and the
 # npm registry once for the pinned mcpb tool. The last line is
 # "test-dist: N passed, N failed"; exits non-zero when any check failed.
@@ -154,6 +155,10 @@ check "the release archive's binary (binstall's bin-dir) runs: $got" test "$got"
 check "the skill bundle holds SKILL.md" test -s "$OUT/skill/skills/rust-async-internals/SKILL.md"
 
 # --- 6. the crate: cargo package, then cargo install from it -----------------------
+if [ "${TEST_DIST_CRATE:-1}" = 0 ]; then
+    echo "# TEST_DIST_CRATE=0: cargo package / cargo install skipped"
+    finish
+fi
 dirty=()
 [ -z "$(git status --porcelain 2>/dev/null)" ] || dirty=(--allow-dirty) # a clean CI clone needs none
 if cargo package --locked -p rust-async-skill "${dirty[@]}" >"$WORK/package.log" 2>&1; then
