@@ -26,6 +26,7 @@ mod hostile_stdio;
 mod index_fresh;
 mod install_cli;
 mod install_diff;
+mod install_launcher;
 mod mcp_http;
 mod mcp_stdio;
 mod readme_rules;
