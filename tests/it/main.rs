@@ -31,5 +31,6 @@ mod mcp_http;
 mod mcp_stdio;
 mod readme_rules;
 mod retrieval;
+mod self_check;
 mod skill_structure;
 mod slow;
