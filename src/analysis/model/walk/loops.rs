@@ -79,6 +79,45 @@ impl<'a> Walker<'_, 'a> {
         }
         self.pop_loop(li);
     }
+
+    /// Counts a call in every loop around it, for cpu-heavy-in-async: atomic
+    /// loads, spin hints, other calls, and hashing or compression work.
+    pub(super) fn count_loop_call(&mut self, callee: &Callee, nargs: usize, range: &Range<usize>) {
+        let Some(f) = self.frames.last() else { return };
+        if f.loops.is_empty() {
+            return;
+        }
+        let loops = f.loops.clone();
+        let last = match callee {
+            Callee::Method(m) => m.as_str(),
+            Callee::Path(p) => p.last(),
+            Callee::Other => "",
+        };
+        let is_load = matches!(callee, Callee::Method(m) if m == "load") && nargs == 1;
+        let is_spin = matches!(
+            last,
+            "spin_loop" | "yield_now" | "spin_loop_hint" | "load" | "relaxed"
+        );
+        // The last name, or any segment of a longer path (`sha2::Sha256::digest`).
+        let heavy = apis::heavy_call(last)
+            || matches!(callee, Callee::Path(p) if p.segs.len() > 1 && p.segs.iter().any(|s| apis::heavy_part(s)));
+        let label = heavy.then(|| match callee {
+            Callee::Method(m) => m.clone(),
+            Callee::Path(p) => p.text(),
+            Callee::Other => String::new(),
+        });
+        for l in loops {
+            let info = &mut self.m.loops[l];
+            if is_load {
+                info.atomic_loads += 1;
+            } else if !is_spin {
+                info.other_calls += 1;
+            }
+            if let Some(label) = &label {
+                info.heavy_calls.push((label.clone(), range.clone()));
+            }
+        }
+    }
 }
 
 /// `for _ in a..b` (also `(a..b).rev()`, `.step_by(n)`): counting, with the literal bound.

@@ -29,7 +29,7 @@ mod send;
 
 use captures::{Capture, formatting_macro};
 use guards::is_rc;
-use runtime::runtime_attr;
+use runtime::attr_flavor;
 use scopes::Frame;
 use send::async_trait_attr;
 pub(super) use send::propagate_send;
@@ -339,41 +339,13 @@ impl<'m, 'a> Walker<'m, 'a> {
             f.ctx = ctx;
         }
         if !wrapper {
-            let runtime_attr =
-                runtime_attr(&self.m.names, attrs).map(|(path, flavor, is_test, span)| {
-                    RuntimeAttr {
-                        path,
-                        flavor,
-                        is_test,
-                        range: self.range(span.0, span.1),
-                    }
-                });
+            let runtime_attr = self.runtime_attr(attrs);
             let has_main_attr = attrs.iter().any(|a| {
                 a.path().segments.last().is_some_and(|s| s.ident == "main")
                     || matches!(&a.meta, syn::Meta::List(l) if l.tokens.to_string().contains("main"))
             });
-            if let Some(ra) = &runtime_attr
-                && (ra.path.starts_with("tokio") || !ra.path.contains("::"))
-            {
-                let flavor = match ra.flavor {
-                    Some(f) => {
-                        let text = match f {
-                            Flavor::CurrentThread => "current_thread",
-                            Flavor::MultiThread => "multi_thread",
-                            Flavor::Local => "local",
-                        };
-                        Some((f, format!("`#[{}(flavor = \"{text}\")]`", ra.path)))
-                    }
-                    None if ra.is_test => Some((
-                        Flavor::CurrentThread,
-                        format!(
-                            "`#[{}]` (a test runtime is current-thread by default)",
-                            ra.path
-                        ),
-                    )),
-                    None => Some((Flavor::MultiThread, format!("`#[{}]`", ra.path))),
-                };
-                self.m.bodies[body].flavor = flavor;
+            if let Some(ra) = &runtime_attr {
+                self.m.bodies[body].flavor = attr_flavor(ra);
             }
             if async_trait == Some(true) && sig.asyncness.is_some() {
                 self.m.bodies[body].send =
@@ -827,32 +799,7 @@ impl<'m, 'a> Walker<'m, 'a> {
             what, send: true, ..
         } = role
         {
-            // `tokio::spawn(handle(conn))`: `handle`'s future must be Send.
-            match strip(a) {
-                Expr::Call(c) => {
-                    if let Some(segs) = syntax::path_segs(&c.func) {
-                        let last = segs.last().cloned().unwrap_or_default();
-                        if self.m.names.async_fn(&last, false) {
-                            self.m.spawn_targets.push((
-                                last.clone(),
-                                false,
-                                format!("`{last}` is spawned with {what}"),
-                            ));
-                        }
-                    }
-                }
-                Expr::MethodCall(mc) => {
-                    let n = mc.method.to_string();
-                    if self.m.names.async_fn(&n, true) {
-                        self.m.spawn_targets.push((
-                            n.clone(),
-                            true,
-                            format!("`{n}` is spawned with {what}"),
-                        ));
-                    }
-                }
-                _ => {}
-            }
+            self.spawned_call(a, what);
         }
     }
 
@@ -1017,42 +964,11 @@ impl<'m, 'a> Walker<'m, 'a> {
                 }
             })
             .collect();
-        let (body, ctx, in_loop, loops) = match self.frames.last() {
-            Some(f) => (Some(f.body), f.ctx, !f.loops.is_empty(), f.loops.clone()),
-            None => (None, Ctx::Sync, false, Vec::new()),
+        let (body, ctx, in_loop) = match self.frames.last() {
+            Some(f) => (Some(f.body), f.ctx, !f.loops.is_empty()),
+            None => (None, Ctx::Sync, false),
         };
-        // Loop accounting for cpu-heavy-in-async.
-        if !loops.is_empty() {
-            let last = match &callee {
-                Callee::Method(m) => m.as_str(),
-                Callee::Path(p) => p.last(),
-                Callee::Other => "",
-            };
-            let is_load = matches!(&callee, Callee::Method(m) if m == "load") && args.len() == 1;
-            let is_spin = matches!(
-                last,
-                "spin_loop" | "yield_now" | "spin_loop_hint" | "load" | "relaxed"
-            );
-            // The last name, or any segment of a longer path (`sha2::Sha256::digest`).
-            let heavy = apis::heavy_call(last)
-                || matches!(&callee, Callee::Path(p) if p.segs.len() > 1 && p.segs.iter().any(|s| apis::heavy_part(s)));
-            let label = heavy.then(|| match &callee {
-                Callee::Method(m) => m.clone(),
-                Callee::Path(p) => p.text(),
-                Callee::Other => String::new(),
-            });
-            for l in loops {
-                let info = &mut self.m.loops[l];
-                if is_load {
-                    info.atomic_loads += 1;
-                } else if !is_spin {
-                    info.other_calls += 1;
-                }
-                if let Some(label) = &label {
-                    info.heavy_calls.push((label.clone(), range.clone()));
-                }
-            }
-        }
+        self.count_loop_call(&callee, args.len(), &range);
         self.m.calls.push(Call {
             expr: Some(e),
             unit: Some(self.unit_idx),
