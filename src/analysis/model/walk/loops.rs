@@ -9,7 +9,7 @@ impl<'a> Walker<'_, 'a> {
         header: Range<usize>,
         counting: bool,
         bound: Option<u128>,
-    ) -> usize {
+    ) {
         let body = self.cur_body().unwrap_or(0);
         let ctx = self.cur_ctx();
         let idx = self.m.loops.len();
@@ -37,10 +37,9 @@ impl<'a> Walker<'_, 'a> {
         if let Some(f) = self.frame() {
             f.loops.push(idx);
         }
-        idx
     }
 
-    pub(super) fn pop_loop(&mut self, _idx: usize) {
+    pub(super) fn pop_loop(&mut self) {
         if let Some(f) = self.frame() {
             f.loops.pop();
         }
@@ -51,19 +50,19 @@ impl<'a> Walker<'_, 'a> {
         self.expr(&x.expr, Use::Other);
         let (counting, bound) = range_info(&x.expr);
         let header = self.range(x.for_token.span, last_span(&x.expr));
-        let li = self.push_loop(LoopKind::For, header.clone(), counting, bound);
+        self.push_loop(LoopKind::For, header.clone(), counting, bound);
         self.push_scope();
         self.declare_pat(&x.pat, header);
         self.block_stmts(&x.body);
         self.pop_scope();
-        self.pop_loop(li);
+        self.pop_loop();
         self.pop_temp();
     }
 
     pub(super) fn while_loop(&mut self, x: &'a syn::ExprWhile) {
         let header = self.range(x.while_token.span, last_span(&x.cond));
         let counting = matches!(strip(&x.cond), Expr::Binary(b) if matches!(b.op, syn::BinOp::Lt(_) | syn::BinOp::Le(_) | syn::BinOp::Gt(_) | syn::BinOp::Ge(_)));
-        let li = self.push_loop(LoopKind::While, header, counting, None);
+        self.push_loop(LoopKind::While, header, counting, None);
         if has_let(&x.cond) {
             self.push_temp(Via::Scrutinee);
             self.push_scope();
@@ -77,7 +76,7 @@ impl<'a> Walker<'_, 'a> {
             self.pop_temp();
             self.block(&x.body);
         }
-        self.pop_loop(li);
+        self.pop_loop();
     }
 
     /// Counts a call in every loop around it, for cpu-heavy-in-async: atomic

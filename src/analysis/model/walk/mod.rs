@@ -57,6 +57,9 @@ struct Walker<'m, 'a> {
     macro_depth: usize,
     /// Inside the arguments of a formatting macro (`println!`...).
     fmt_macro: usize,
+    /// Bindings passed by value to a call whose future is being awaited
+    /// (`consume(guard).await`): the future holds them until the await ends.
+    moved_into_futures: Vec<String>,
     /// Associated types of the `impl` being walked (`type Future = ..`), as text.
     impl_types: Vec<(String, String)>,
     field_cache: HashMap<String, Option<apis::TypeFamily>>,
@@ -81,6 +84,7 @@ pub(super) fn walk_unit<'a>(
         macro_stmts: 0,
         macro_depth: 0,
         fmt_macro: 0,
+        moved_into_futures: Vec::new(),
         impl_types: Vec::new(),
         field_cache: HashMap::new(),
     };
@@ -356,10 +360,8 @@ impl<'m, 'a> Walker<'m, 'a> {
                 name: name.clone(),
                 is_async: sig.asyncness.is_some(),
                 sig,
-                attrs,
                 top_level: top_level && !in_impl,
                 in_impl,
-                unit: self.unit_idx,
                 sig_range: sig_range.clone(),
                 body,
                 runtime_attr,
@@ -391,7 +393,6 @@ impl<'m, 'a> Walker<'m, 'a> {
             let facts = poll::analyze(self.unit, &self.m.names, block, cx.as_deref());
             self.m.polls.push(PollFn {
                 name: name.clone(),
-                range: sig_range.clone(),
                 facts,
             });
         }
@@ -436,15 +437,7 @@ impl<'m, 'a> Walker<'m, 'a> {
             Stmt::Macro(m) => {
                 self.push_temp(Via::Temporary);
                 let r = self.range(first_span_of_mac(&m.mac), mac_close(&m.mac));
-                self.mac(
-                    &m.mac,
-                    r,
-                    if m.semi_token.is_some() {
-                        Use::Discard
-                    } else {
-                        Use::Other
-                    },
-                );
+                self.mac(&m.mac, r);
                 self.pop_temp();
             }
         }
@@ -522,10 +515,12 @@ impl<'m, 'a> Walker<'m, 'a> {
             }
             Expr::Async(x) => self.async_block(x, None),
             Expr::Await(x) => {
+                let moved = self.moved_into_futures.len();
                 self.expr(&x.base, Use::Await);
                 let r = self.range(x.await_token.span, x.await_token.span);
-                self.mut_ref_await(&x.base, r.clone());
+                self.mut_ref_await(&x.base);
                 self.record_await(r);
+                self.end_moved_since(moved);
             }
             Expr::Binary(x) => {
                 self.expr(&x.left, Use::Other);
@@ -571,13 +566,13 @@ impl<'m, 'a> Walker<'m, 'a> {
             Expr::Let(x) => self.expr(&x.expr, Use::Scrutinee),
             Expr::Loop(x) => {
                 let header = self.range(x.loop_token.span, x.loop_token.span);
-                let li = self.push_loop(LoopKind::Loop, header, false, None);
+                self.push_loop(LoopKind::Loop, header, false, None);
                 self.block(&x.body);
-                self.pop_loop(li);
+                self.pop_loop();
             }
             Expr::Macro(x) => {
                 let r = self.expr_range(e);
-                self.mac(&x.mac, r, u);
+                self.mac(&x.mac, r);
             }
             Expr::Match(x) => self.match_expr(x),
             Expr::MethodCall(x) => self.method_call(e, x, u),
@@ -832,17 +827,7 @@ impl<'m, 'a> Walker<'m, 'a> {
         }
         if let Some(p) = &path {
             self.axum_handlers(p.last(), &x.args);
-            let is_drop = p.last() == "drop"
-                && (p.segs.len() == 1
-                    || p.starts_with("std::mem")
-                    || p.starts_with("core::mem")
-                    || p.is("mem::drop"));
-            for a in &x.args {
-                if let Some(n) = syntax::ident_of(a) {
-                    self.end_binding(&n);
-                }
-            }
-            let _ = is_drop;
+            self.move_args(&x.args, &u);
             // Pin::new(&mut fut)
             if p.last() == "new"
                 && segs
@@ -918,11 +903,7 @@ impl<'m, 'a> Walker<'m, 'a> {
             );
             self.arg(a, &role);
         }
-        for a in &x.args {
-            if let Some(n) = syntax::ident_of(a) {
-                self.end_binding(&n);
-            }
-        }
+        self.move_args(&x.args, &u);
         if self.m.names.async_fn(&name, true)
             && let Some(b) = self.cur_body()
         {
@@ -954,19 +935,14 @@ impl<'m, 'a> Walker<'m, 'a> {
         let name_range = self.range(name_span, name_span);
         let args: Vec<ArgInfo> = args
             .iter()
-            .map(|a| {
-                let (inner, by_ref, by_mut_ref) = strip_ref(a);
-                ArgInfo {
-                    chain: self.chain(inner),
-                    by_ref,
-                    by_mut_ref,
-                    range: self.expr_range(a),
-                }
+            .map(|a| ArgInfo {
+                chain: self.chain(strip_ref(a).0),
+                range: self.expr_range(a),
             })
             .collect();
-        let (body, ctx, in_loop) = match self.frames.last() {
-            Some(f) => (Some(f.body), f.ctx, !f.loops.is_empty()),
-            None => (None, Ctx::Sync, false),
+        let (body, ctx) = match self.frames.last() {
+            Some(f) => (Some(f.body), f.ctx),
+            None => (None, Ctx::Sync),
         };
         self.count_loop_call(&callee, args.len(), &range);
         self.m.calls.push(Call {
@@ -980,7 +956,6 @@ impl<'m, 'a> Walker<'m, 'a> {
             receiver,
             args,
             parent: u,
-            in_loop,
         });
     }
 }

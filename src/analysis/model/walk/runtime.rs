@@ -12,12 +12,12 @@ impl<'a> Walker<'_, 'a> {
             Flavor::MultiThread => "a multi-thread runtime".to_string(),
             Flavor::Local => "a `LocalRuntime`".to_string(),
         };
-        if let Some(f) = apis::chain_flavor(c, &self.m.names) {
+        if let Some(f) = apis::chain_flavor(c) {
             return Some((f, describe(f)));
         }
         if let Root::Local(id) = &c.root
             && let Some(init) = &self.m.locals[*id].init
-            && let Some(f) = apis::chain_flavor(init, &self.m.names)
+            && let Some(f) = apis::chain_flavor(init)
         {
             return Some((f, describe(f)));
         }
