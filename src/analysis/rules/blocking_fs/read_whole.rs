@@ -50,6 +50,15 @@ const READ_ONLY: &[&str] = &[
     "last",
     "into_bytes",
     "into_iter",
+    "replace",
+    "to_lowercase",
+    "to_uppercase",
+    "split_once",
+    "trim_matches",
+    "char_indices",
+    "windows",
+    "chunks",
+    "is_ascii",
 ];
 
 /// After the call ending at `end`: `.unwrap()` / `.expect(..)` chained on it
