@@ -12,6 +12,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Error,
     concept: "runtime-setup",
     fix: true,
+    clippy_twins: &[],
     title: "`block_on` or a new runtime inside async code",
     what_it_does: "Finds `futures::executor::block_on`, `Runtime::block_on`, `Handle::block_on` (any `.block_on(..)`), and `Runtime::new()` / `runtime::Builder::...build()` in async context.",
     why_bad: "tokio panics with \"Cannot start a runtime from within a runtime. This happens because a function (like `block_on`) attempted to block the current thread while the thread is being used to drive asynchronous tasks.\" `futures::executor::block_on` does not panic but blocks the worker, and hangs forever when the awaited work needs this same thread. Dropping a runtime created in async code panics too.",

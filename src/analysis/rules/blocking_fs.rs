@@ -15,6 +15,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Warning,
     concept: "blocking",
     fix: true,
+    clippy_twins: &[],
     title: "`std::fs` in async code",
     what_it_does: "Finds `std::fs` functions (`read_to_string`, `write`, `read_dir`, `create_dir_all`, `remove_file`, `copy`, `metadata`...), `File::open` / `File::create` of `std::fs::File` and `OpenOptions::open` in async context.",
     why_bad: "File system calls block the worker thread until the kernel answers; on a slow or network disk that is milliseconds to seconds during which no other task on that worker runs. `tokio::fs` runs the same calls on the blocking pool.",

@@ -14,6 +14,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Warning,
     concept: "blocking",
     fix: true,
+    clippy_twins: &[],
     title: "Reading `std::io::stdin()` in async code",
     what_it_does: "Finds `std::io::stdin()` in async context when the snippet reads from it (`read_line`, `lines`, `read_to_string`...).",
     why_bad: "Reading stdin blocks until the user types a line, possibly forever: the worker thread and its tasks stop meanwhile. Note that `tokio::io::stdin` is no miracle either: tokio reads stdin on a blocking thread, and runtime shutdown can hang until the user presses Enter; interactive input belongs on a dedicated thread that sends lines over a channel.",

@@ -16,6 +16,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Error,
     concept: "pin-unpin",
     fix: true,
+    clippy_twins: &[],
     title: "`Pin::new` or `&mut` on a future that is not `Unpin`",
     what_it_does: "Finds `Pin::new(&mut x)`, `(&mut x).await` and `&mut x` as a `tokio::select!` branch, where `x` is an `async` block, the future of an `async fn`, or a timer (`sleep(..)`) that was never pinned (`pin!`, `tokio::pin!`, `Box::pin`); and `Pin::new(&mut self.field)` (or `&mut self.field` in `select!` or awaited) where the snippet's struct declares the field with a type known not to be `Unpin`: `tokio::time::Sleep`, `tokio::time::Timeout`, `tokio::sync::futures::Notified` / `OwnedNotified`, tokio's `TaskLocalFuture`, tokio-util's `WaitForCancellationFuture`, `PhantomPinned`.",
     why_bad: "`Pin::new` and polling through `&mut` need `Unpin`, and async blocks, async fn futures and tokio's `Sleep` are not: error[E0277] \"`{async block}` cannot be unpinned\" (or \"`PhantomPinned` cannot be unpinned\" for `Sleep`), with a note suggesting `pin!`.",

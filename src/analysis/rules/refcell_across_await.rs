@@ -12,6 +12,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Warning,
     concept: "send-bounds",
     fix: true,
+    clippy_twins: &["clippy::await_holding_refcell_ref"],
     title: "`RefCell` borrow held across an `.await`",
     what_it_does: "Finds a `RefCell` `borrow()` / `borrow_mut()` guard (`Ref` / `RefMut`) alive at an `.await`, with the same temporary-lifetime rules as `lock-across-await`.",
     why_bad: "While the task is suspended, other code on the same thread (another task on a `LocalSet`, a callback) can run and borrow the same cell: `borrow_mut` then panics with `BorrowMutError` at runtime. `Ref`/`RefMut` are also `!Send`, so the future cannot be spawned on a multi-thread runtime.",

@@ -13,6 +13,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Error,
     concept: "runtime-setup",
     fix: true,
+    clippy_twins: &[],
     title: "Runtime built without the time or I/O driver it needs",
     what_it_does: "Finds a `runtime::Builder::new_current_thread()` / `new_multi_thread()` ... `.build()` chain with no `enable_all()`, `enable_time()` or `enable_io()`, whose futures (passed to its `block_on` / `spawn`) use `tokio::time` (timers) or `tokio::net` / `signal` / `process` (I/O), directly or through an async fn of the snippet.",
     why_bad: "The builder enables no driver by default. The first timer or socket panics: \"A Tokio 1.x context was found, but timers are disabled. Call `enable_time` on the runtime builder to enable timers.\" (or \"... IO is disabled. Call `enable_io` ...\").",
