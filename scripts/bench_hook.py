@@ -3,7 +3,7 @@
 
     python3 scripts/bench_hook.py target/release/rust-async-skill [RUNS]
 """
-import json, os, statistics, subprocess, sys, tempfile, time
+import json, os, shutil, statistics, subprocess, sys, tempfile, time
 
 BIN = sys.argv[1]
 UNIT = '''
@@ -39,6 +39,7 @@ def run(lines, reps):
         t0 = time.perf_counter()
         p = subprocess.run([BIN, "hook", "claude-code"], input=payload, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         times.append(time.perf_counter() - t0)
+    shutil.rmtree(d)
     return statistics.median(times) * 1000, min(times) * 1000, len(p.stdout), p.returncode
 
 for n in (1000, 5000):
