@@ -7,7 +7,10 @@
 #   3. the slow end-to-end tests (tests/it/slow: fixed programs built as a
 #      scratch crate, 10,000-call memory runs, a short HTTP load);
 #   4. the official Python MCP SDK driving the server (tests/python);
-#   5. the install paths with the real tools (npx skills, skills-ref, claude).
+#   5. the install paths with the real tools (npx skills, skills-ref, claude);
+#   6. the GitHub Actions workflows (actionlint, action-validator);
+#   7. slow: the release artifacts of scripts/dist.sh, tested as users run
+#      them, and `cargo package` + `cargo install` from the packaged crate.
 # (`cargo test --workspace` alone runs steps 2 and 3 together.)
 # Installs the Python packages it needs (tests/python/requirements.txt) if
 # they are missing; the npm tools are cached under target/install-tools/.
@@ -34,3 +37,9 @@ RUST_ASYNC_SKILL_BIN=target/debug/rust-async-skill python3 -m pytest -q tests/py
 step "install paths with the real tools"
 bash scripts/test-install-tools.sh
 step "MCP protocol tools (Inspector CLI, conformance suite)"; bash scripts/test-protocol-tools.sh
+
+step "GitHub Actions workflows (actionlint, action-validator)"
+bash scripts/lint-actions.sh .github/workflows/*.yml
+
+step "slow: release artifacts (scripts/dist.sh, npm, mcpb, server.json, cargo package/install)"
+bash scripts/test-dist.sh

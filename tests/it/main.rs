@@ -8,6 +8,7 @@
 mod common;
 mod http_support;
 
+mod adopt_cli;
 mod analysis_api;
 mod analysis_cli;
 mod analysis_docs;
@@ -19,12 +20,15 @@ mod blocking_sleep_fix;
 mod bundle_cli;
 mod explain_cli;
 mod fix_cli;
+mod fix_shapes;
 mod fix_verify;
+mod hook_cli;
 mod hostile_http;
 mod hostile_stdio;
 mod index_fresh;
 mod install_cli;
 mod install_diff;
+mod install_launcher;
 mod mcp_http;
 mod mcp_stdio;
 mod readme_rules;

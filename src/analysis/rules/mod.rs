@@ -6,6 +6,7 @@
 
 mod common;
 mod fixkit;
+mod rewrite;
 
 mod async_main_without_runtime;
 mod await_outside_async;
@@ -35,6 +36,7 @@ mod spawn_borrow_missing_move;
 mod spawn_handle_dropped;
 mod spawn_local_outside_localset;
 mod tokio_blocking_api_in_async;
+mod unknown_suppression;
 mod waker_per_poll_leak;
 
 pub(crate) use common::Sink;
@@ -52,6 +54,9 @@ pub struct RuleDoc {
     pub concept: &'static str,
     /// Whether `suggest_fix` offers a machine-applicable fix.
     pub fix: bool,
+    /// Lints of rustc or clippy that find the same thing: an `#[allow]` or
+    /// `#[expect]` of one on an enclosing item silences this rule too.
+    pub clippy_twins: &'static [&'static str],
     pub title: &'static str,
     pub what_it_does: &'static str,
     pub why_bad: &'static str,
@@ -67,8 +72,17 @@ impl RuleDoc {
 
     /// The rule's documentation as Markdown.
     pub fn markdown(&self) -> String {
+        let twins = if self.clippy_twins.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<String> = self.clippy_twins.iter().map(|t| format!("`{t}`")).collect();
+            format!(
+                " · Twin lints: {} (an `#[allow]` or `#[expect]` of one on an enclosing item silences this rule too)",
+                names.join(", ")
+            )
+        };
         format!(
-            "# {id}: {title}\n\nSeverity: {sev} · Concept: `{concept}` · Fix: {fix}\n\n\
+            "# {id}: {title}\n\nSeverity: {sev} · Concept: `{concept}` · Fix: {fix}{twins}\n\n\
              ## What it does\n\n{what}\n\n## Why is this bad\n\n{why}\n\n## Known problems\n\n{known}\n\n\
              ## Example\n\n```rust\n{ex}\n```\n\n## Use instead\n\n```rust\n{inst}\n```\n",
             id = self.id,
@@ -137,6 +151,7 @@ rules![
     dashmap_ref_across_await,
     await_outside_async,
     spawn_borrow_missing_move,
+    unknown_suppression,
 ];
 
 /// The documentation of every rule, in catalogue order.
@@ -181,6 +196,14 @@ pub fn rules_document() -> String {
         }
     }
     s
+}
+
+/// The rules silenced by an `#[allow]`/`#[expect]` of `lint` (a path such
+/// as `clippy::await_holding_lock`), from the rules' `clippy_twins`.
+pub fn rules_twinned_with(lint: &str) -> impl Iterator<Item = &'static str> + '_ {
+    DOCS.iter()
+        .filter(move |d| d.clippy_twins.contains(&lint))
+        .map(|d| d.id)
 }
 
 /// One rule's documentation.
