@@ -491,6 +491,9 @@ pub struct Model<'a> {
     pub(crate) spawn_targets: Vec<(String, bool, String)>,
     /// Calls of snippet async fns: (body, name, is a method).
     pub(crate) async_calls: Vec<(BodyId, String, bool)>,
+    /// The statements of every block, for fixes: walked once, on the
+    /// first fix that asks (`rules::fixkit::blocks`).
+    pub(crate) fix_blocks: std::sync::OnceLock<Vec<crate::analysis::rules::fixkit::BlockStmts>>,
 }
 
 impl<'a> Model<'a> {
@@ -539,6 +542,7 @@ impl<'a> Model<'a> {
             reached_via: hashbrown::HashMap::new(),
             spawn_targets: Vec::new(),
             async_calls: Vec::new(),
+            fix_blocks: std::sync::OnceLock::new(),
         };
         for (i, unit) in snippet.units.iter().enumerate() {
             walk::walk_unit(&mut m, store, i, unit);

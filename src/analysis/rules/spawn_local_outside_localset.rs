@@ -92,7 +92,7 @@ fn fix(m: &Model<'_>, c: &Call<'_>) -> Option<Fix> {
         Use::Discard | Use::LetUnderscore => return None,
         Use::Bind => {
             let blocks = fixkit::blocks(m);
-            let (b, i) = fixkit::stmt_around(&blocks, &c.range)?;
+            let (b, i) = fixkit::stmt_around(blocks, &c.range)?;
             let st = &b.stmts[i];
             let after = st.range.end..m.bodies[fn_body].range.end;
             if !st.is_let
