@@ -14,6 +14,8 @@ pub mod names;
 mod poll;
 mod reach;
 pub mod syntax;
+#[cfg(test)]
+mod tests;
 mod tokens;
 mod walk;
 
