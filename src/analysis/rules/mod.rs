@@ -5,7 +5,7 @@
 //! docs/rules.md.
 
 mod common;
-mod fixkit;
+pub(crate) mod fixkit;
 mod rewrite;
 
 mod async_main_without_runtime;
