@@ -19,6 +19,7 @@ mod analysis_snapshots;
 mod bundle_cli;
 mod explain_cli;
 mod fix_cli;
+mod fix_shapes;
 mod fix_verify;
 mod hook_cli;
 mod hostile_http;
