@@ -105,7 +105,7 @@ const SHAPES: &[Shape] = &[
             "    let mut stdin = tokio::io::BufReader::new(tokio::io::stdin());",
             "        if tokio::io::AsyncBufReadExt::read_line(&mut stdin, &mut line).await? == 0 {",
         ],
-        lacks: &["io::stdin()"],
+        lacks: &["= io::stdin()", "stdin.read_line"],
         safety: &["may-change-behaviour"],
     },
     Shape {
