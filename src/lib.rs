@@ -3,7 +3,6 @@
 //!
 //! See ARCHITECTURE.md for the map of modules and their invariants.
 
-pub mod alloc;
 pub mod analysis;
 pub mod cli;
 pub mod explain;

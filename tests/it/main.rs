@@ -8,6 +8,7 @@
 mod common;
 mod http_support;
 
+mod adopt_cli;
 mod analysis_api;
 mod analysis_cli;
 mod analysis_docs;
@@ -18,7 +19,9 @@ mod analysis_snapshots;
 mod bundle_cli;
 mod explain_cli;
 mod fix_cli;
+mod fix_shapes;
 mod fix_verify;
+mod hook_cli;
 mod hostile_http;
 mod hostile_stdio;
 mod index_fresh;
@@ -29,5 +32,6 @@ mod mcp_http;
 mod mcp_stdio;
 mod readme_rules;
 mod retrieval;
+mod self_check;
 mod skill_structure;
 mod slow;

@@ -40,7 +40,7 @@ struct Needs {
     io: bool,
 }
 
-fn call_needs(m: &Model<'_>, c: &Call<'_>) -> Needs {
+fn call_needs(c: &Call<'_>) -> Needs {
     let mut n = Needs::default();
     if let Callee::Path(p) = &c.callee {
         if p.starts_with("tokio::time") || (apis::timer_kind(p).is_some() && c.awaited()) {
@@ -63,7 +63,6 @@ fn call_needs(m: &Model<'_>, c: &Call<'_>) -> Needs {
             n.io = true;
         }
     }
-    let _ = m;
     n
 }
 
@@ -74,7 +73,7 @@ fn needs_in(m: &Model<'_>, range: &Range<usize>, depth: u8) -> Needs {
         if c.range.start < range.start || c.range.end > range.end {
             continue;
         }
-        let x = call_needs(m, c);
+        let x = call_needs(c);
         n.time |= x.time;
         n.io |= x.io;
         if depth > 0
