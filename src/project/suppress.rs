@@ -97,7 +97,7 @@ impl Scopes {
     /// The scope that silences `f`, if any.
     fn find(&self, f: &Finding) -> Option<&Scope> {
         self.0.iter().find(|s| {
-            s.rules.iter().any(|r| *r == f.rule)
+            s.rules.contains(&f.rule)
                 && if s.line {
                     f.range.start <= s.range.end && f.range.end >= s.range.start
                 } else {

@@ -6,6 +6,7 @@
 
 mod common;
 pub(crate) mod fixkit;
+mod rewrite;
 
 mod async_main_without_runtime;
 mod await_outside_async;
