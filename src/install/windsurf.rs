@@ -5,7 +5,12 @@
 //! - skills: `~/.codeium/windsurf/skills/` (user) or `./.windsurf/skills/`
 //!   (project, a "workspace skill").
 //!
+//! - after-edit hook: `hooks.post_write_code` in
+//!   `~/.codeium/windsurf/hooks.json` or `./.windsurf/hooks.json`, with
+//!   `show_output` so the findings show in Cascade.
+//!
 //! Entry: `{"command": <binary>, "args": ["serve"]}`.
+use super::hooks::{self, HookSpec};
 use super::{Client, Context, Scope, Target, json::Json};
 
 pub fn entry(exe: &str) -> Json {
@@ -49,5 +54,30 @@ pub fn target(scope: Scope, ctx: &Context) -> Target {
         entry: entry(&ctx.exe_str()),
         skills_root,
         notes,
+    }
+}
+
+pub fn hook(scope: Scope, ctx: &Context) -> HookSpec {
+    let path = match scope {
+        Scope::User => ctx
+            .home
+            .join(".codeium")
+            .join("windsurf")
+            .join("hooks.json"),
+        Scope::Project => ctx.cwd.join(".windsurf").join("hooks.json"),
+    };
+    HookSpec {
+        client: Client::Windsurf.id(),
+        path,
+        event: "post_write_code",
+        nested: false,
+        entry: Json::object([
+            (
+                "command",
+                Json::string(hooks::command(&ctx.exe_str(), Client::Windsurf.id())),
+            ),
+            ("show_output", Json::Bool(true)),
+        ]),
+        scaffold: Vec::new(),
     }
 }

@@ -1,0 +1,385 @@
+//! The after-edit hook in a client's hook file: `rust-async-skill hook CLIENT`
+//! registered so that the client runs it after every edit the agent makes.
+//!
+//! Two shapes of hook file exist:
+//! - nested (Claude Code `settings.json`, Codex `hooks.json`): `hooks.EVENT`
+//!   is a list of groups `{"matcher": ..., "hooks": [{"type": "command",
+//!   "command": ...}]}`;
+//! - flat (Cursor and Windsurf `hooks.json`): `hooks.EVENT` is a list of
+//!   `{"command": ..., ...}`.
+//!
+//! The file is edited like an MCP configuration ([`super::json`]): only the
+//! value of `hooks.EVENT` is rewritten, the user's own hooks stay in it, and
+//! ours is recognised by its command (this program's name followed by
+//! `hook CLIENT`), so a new binary path updates the entry instead of adding
+//! a second one.
+use super::json::{self, Json};
+use super::{ConfigPlan, ConfigState, Error, in_style_of, load};
+use std::path::{Path, PathBuf};
+
+/// The file name of the binary, as it appears in a hook command.
+const PROGRAM: &str = "rust-async-skill";
+
+/// Where and how one client runs our hook.
+#[derive(Debug, Clone)]
+pub struct HookSpec {
+    /// The client's id, the argument of `hook`.
+    pub client: &'static str,
+    /// The hook file.
+    pub path: PathBuf,
+    /// The event under `hooks` (`PostToolUse`, `postToolUse`, `post_write_code`).
+    pub event: &'static str,
+    /// True for the Claude-style `{"matcher", "hooks": [...]}` groups.
+    pub nested: bool,
+    /// The list item we add under `hooks.EVENT`.
+    pub entry: Json,
+    /// Top-level members a new file starts with besides `hooks` (Cursor's
+    /// `"version": 1`); a file left with only these on uninstall is deleted.
+    pub scaffold: Vec<(&'static str, Json)>,
+}
+
+/// The shell command that runs the hook: the binary's path, quoted when it
+/// needs it, then `hook CLIENT`.
+pub fn command(exe: &str, client: &str) -> String {
+    format!("{} hook {client}", shell_quote(exe))
+}
+
+/// `s` as one word for `sh -c`: unchanged when it holds only safe
+/// characters, else in single quotes.
+pub fn shell_quote(s: &str) -> String {
+    let safe = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:@,=%~".contains(c));
+    if safe {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// True when `cmd` runs this program's `hook CLIENT`, from any path.
+pub fn is_ours(cmd: &str, client: &str) -> bool {
+    let Some((program, rest)) = first_word(cmd) else {
+        return false;
+    };
+    // Either separator: a Windows path is recognised on any platform.
+    let name = program.rsplit(['/', '\\']).next().unwrap_or("");
+    let name = name.strip_suffix(".exe").unwrap_or(name);
+    let mut words = rest.split_whitespace();
+    name == PROGRAM && words.next() == Some("hook") && words.next() == Some(client)
+}
+
+/// The first word of a shell command with its quotes and escapes undone,
+/// and the text after it; `None` for an empty command or an open quote.
+fn first_word(cmd: &str) -> Option<(String, &str)> {
+    let cmd = cmd.trim_start();
+    let mut word = String::new();
+    let mut chars = cmd.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            c if c.is_whitespace() => return Some((word, &cmd[i..])),
+            '\'' => loop {
+                match chars.next()? {
+                    (_, '\'') => break,
+                    (_, c) => word.push(c),
+                }
+            },
+            '"' => loop {
+                match chars.next()? {
+                    (_, '"') => break,
+                    // In double quotes a backslash escapes only these.
+                    (_, '\\') => match chars.next()? {
+                        (_, c @ ('$' | '`' | '"' | '\\')) => word.push(c),
+                        (_, c) => {
+                            word.push('\\');
+                            word.push(c);
+                        }
+                    },
+                    (_, c) => word.push(c),
+                }
+            },
+            '\\' => word.push(chars.next()?.1),
+            c => word.push(c),
+        }
+    }
+    (!word.is_empty()).then_some((word, ""))
+}
+
+/// `{"matcher": matcher, "hooks": [{"type": "command", "command": cmd}]}`.
+pub fn nested_entry(matcher: &str, cmd: &str) -> Json {
+    Json::object([
+        ("matcher", Json::string(matcher)),
+        (
+            "hooks",
+            Json::Array(vec![Json::object([
+                ("type", Json::string("command")),
+                ("command", Json::string(cmd)),
+            ])]),
+        ),
+    ])
+}
+
+fn command_of(item: &Json) -> Option<&str> {
+    match item.get("command") {
+        Some(Json::String(c)) => Some(c),
+        _ => None,
+    }
+}
+
+/// The list without our hooks, whether any was there, and where the first
+/// item that held only ours stood (ours goes back there on install).
+fn strip_ours(items: &[Json], spec: &HookSpec) -> (Vec<Json>, bool, Option<usize>) {
+    let ours = |item: &Json| command_of(item).is_some_and(|c| is_ours(c, spec.client));
+    let mut kept = Vec::with_capacity(items.len());
+    let mut found = false;
+    let mut slot = None;
+    for item in items {
+        if !spec.nested {
+            if ours(item) {
+                found = true;
+                slot.get_or_insert(kept.len());
+            } else {
+                kept.push(item.clone());
+            }
+            continue;
+        }
+        let (Json::Object(members), Some(Json::Array(hooks))) = (item, item.get("hooks")) else {
+            kept.push(item.clone());
+            continue;
+        };
+        let left: Vec<Json> = hooks.iter().filter(|h| !ours(h)).cloned().collect();
+        if left.len() == hooks.len() {
+            kept.push(item.clone());
+            continue;
+        }
+        found = true;
+        if left.is_empty() {
+            slot.get_or_insert(kept.len());
+            continue;
+        }
+        let members = members
+            .iter()
+            .map(|(k, v)| match k.as_str() {
+                "hooks" => (k.clone(), Json::Array(left.clone())),
+                _ => (k.clone(), v.clone()),
+            })
+            .collect();
+        kept.push(Json::Object(members));
+    }
+    (kept, found, slot)
+}
+
+fn conflict(path: &Path, message: String) -> Error {
+    Error::Conflict {
+        path: path.to_path_buf(),
+        message,
+    }
+}
+
+/// The `hooks` object and the event list in a parsed file: `Ok(None)` for a
+/// missing part, an error for a part of the wrong type.
+/// Where the hooks are in a parsed file: the `hooks` object, and the index
+/// and value of its event list.
+type Located<'a> = (Option<&'a json::Node>, Option<(usize, &'a json::Node)>);
+
+fn locate<'a>(path: &Path, root: &'a json::Node, event: &str) -> Result<Located<'a>, Error> {
+    let Some((_, hooks)) = root.member("hooks") else {
+        return Ok((None, None));
+    };
+    let hooks = &hooks.value;
+    if hooks.members().is_none() {
+        return Err(conflict(
+            path,
+            format!("\"hooks\" is {}, expected an object", hooks.type_name()),
+        ));
+    }
+    let Some((i, list)) = hooks.member(event) else {
+        return Ok((Some(hooks), None));
+    };
+    if !matches!(list.value.kind, json::NodeKind::Array(_)) {
+        return Err(conflict(
+            path,
+            format!(
+                "\"hooks.{event}\" is {}, expected an array",
+                list.value.type_name()
+            ),
+        ));
+    }
+    Ok((Some(hooks), Some((i, &list.value))))
+}
+
+fn reparse(text: &str) -> json::Node {
+    json::parse(text).expect("our own edit of valid JSON is valid JSON")
+}
+
+/// The change that registers our hook in `spec.path`.
+pub fn plan_install(spec: &HookSpec) -> Result<ConfigPlan, Error> {
+    let path = &spec.path;
+    let write_path = crate::fsio::resolve(path);
+    let (before, body, root) = load(path, &write_path)?;
+    let unit = json::indent_unit(&body);
+    let (hooks, list) = locate(path, &root, spec.event)?;
+    let (state, text) = match (hooks, list) {
+        (None, _) => {
+            let mut text = body.clone();
+            for (key, value) in &spec.scaffold {
+                let root = reparse(&text);
+                if root.member(key).is_none() {
+                    text = json::insert_member(&text, &root, key, value, &unit);
+                }
+            }
+            let value = Json::object([(spec.event, Json::Array(vec![spec.entry.clone()]))]);
+            let root = reparse(&text);
+            (
+                ConfigState::Added,
+                json::insert_member(&text, &root, "hooks", &value, &unit),
+            )
+        }
+        (Some(hooks), None) => {
+            let value = Json::Array(vec![spec.entry.clone()]);
+            (
+                ConfigState::Added,
+                json::insert_member(&body, hooks, spec.event, &value, &unit),
+            )
+        }
+        (Some(hooks), Some((i, list))) => {
+            let Json::Array(old) = list.to_json() else {
+                unreachable!("locate checked the type")
+            };
+            let (mut new, found, slot) = strip_ours(&old, spec);
+            new.insert(slot.unwrap_or(new.len()), spec.entry.clone());
+            if new == old {
+                (ConfigState::Unchanged, body.clone())
+            } else {
+                let state = if found {
+                    ConfigState::Updated
+                } else {
+                    ConfigState::Added
+                };
+                (
+                    state,
+                    json::replace_value(&body, hooks, i, &Json::Array(new), &unit),
+                )
+            }
+        }
+    };
+    let after = if state == ConfigState::Unchanged {
+        before.clone()
+    } else {
+        Some(in_style_of(before.as_deref(), &text))
+    };
+    Ok(ConfigPlan {
+        path: path.clone(),
+        write_path,
+        before,
+        after,
+        state,
+        notes: Vec::new(),
+    })
+}
+
+/// The change that removes our hook from `spec.path` and nothing else; the
+/// file goes when nothing but what a new file starts with is left.
+pub fn plan_uninstall(spec: &HookSpec) -> Result<ConfigPlan, Error> {
+    let path = &spec.path;
+    let write_path = crate::fsio::resolve(path);
+    let unchanged = |before: Option<String>| ConfigPlan {
+        path: path.clone(),
+        write_path: write_path.clone(),
+        after: before.clone(),
+        before,
+        state: ConfigState::NotPresent,
+        notes: Vec::new(),
+    };
+    if !write_path.exists() {
+        return Ok(unchanged(None));
+    }
+    let (before, body, root) = load(path, &write_path)?;
+    let unit = json::indent_unit(&body);
+    let (Some(hooks), Some((i, list))) = locate(path, &root, spec.event)? else {
+        return Ok(unchanged(before));
+    };
+    let Json::Array(old) = list.to_json() else {
+        unreachable!("locate checked the type")
+    };
+    let (new, found, _) = strip_ours(&old, spec);
+    if !found {
+        return Ok(unchanged(before));
+    }
+    let mut text = if new.is_empty() {
+        json::remove_member(&body, hooks, i)
+    } else {
+        json::replace_value(&body, hooks, i, &Json::Array(new), &unit)
+    };
+    let root = reparse(&text);
+    if let Some((h, hooks)) = root.member("hooks")
+        && hooks.value.members().is_some_and(<[_]>::is_empty)
+    {
+        text = json::remove_member(&text, &root, h);
+    }
+    let left = reparse(&text).to_json();
+    let only_scaffold = match &left {
+        Json::Object(members) => members
+            .iter()
+            .all(|(k, v)| spec.scaffold.iter().any(|(sk, sv)| sk == k && sv == v)),
+        _ => false,
+    };
+    let after = if only_scaffold {
+        None
+    } else {
+        Some(in_style_of(before.as_deref(), &text))
+    };
+    Ok(ConfigPlan {
+        path: path.clone(),
+        write_path,
+        before,
+        after,
+        state: ConfigState::Removed,
+        notes: Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_keeps_plain_paths_and_quotes_the_rest() {
+        assert_eq!(
+            shell_quote("/usr/bin/rust-async-skill"),
+            "/usr/bin/rust-async-skill"
+        );
+        assert_eq!(
+            shell_quote("/a b/rust-async-skill"),
+            "'/a b/rust-async-skill'"
+        );
+        assert_eq!(shell_quote("/it's/x"), r"'/it'\''s/x'");
+    }
+
+    #[test]
+    fn ours_is_recognised_from_any_path_and_only_for_its_client() {
+        assert!(is_ours(
+            "/usr/bin/rust-async-skill hook claude-code",
+            "claude-code"
+        ));
+        assert!(is_ours("'/a b/rust-async-skill' hook cursor", "cursor"));
+        assert!(is_ours(
+            r#""C:\x y\rust-async-skill.exe" hook codex"#,
+            "codex"
+        ));
+        assert!(is_ours("rust-async-skill  hook windsurf", "windsurf"));
+        assert!(!is_ours(
+            "/usr/bin/rust-async-skill hook cursor",
+            "claude-code"
+        ));
+        assert!(!is_ours("/usr/bin/rust-async-skill check", "claude-code"));
+        assert!(!is_ours("my-linter hook claude-code", "claude-code"));
+        assert!(!is_ours("'/unterminated hook claude-code", "claude-code"));
+        assert!(!is_ours("", "claude-code"));
+        // The command we write is recognised as ours.
+        assert!(is_ours(
+            &command("/it's/rust-async-skill", "codex"),
+            "codex"
+        ));
+    }
+}
