@@ -126,47 +126,89 @@ fn command_of(item: &Json) -> Option<&str> {
     }
 }
 
-/// The list without our hooks, whether any was there, and where the first
-/// item that held only ours stood (ours goes back there on install).
-fn strip_ours(items: &[Json], spec: &HookSpec) -> (Vec<Json>, bool, Option<usize>) {
+/// What happens to one item of the event list.
+#[derive(Debug, Clone, PartialEq)]
+enum Edit {
+    Keep,
+    Drop,
+    Replace(Json),
+}
+
+/// The edits that take our hooks out of the list, whether any was there,
+/// and the first item that held only ours (ours goes back there on install).
+fn strip_ours(items: &[Json], spec: &HookSpec) -> (Vec<Edit>, bool, Option<usize>) {
     let ours = |item: &Json| command_of(item).is_some_and(|c| is_ours(c, spec.client));
-    let mut kept = Vec::with_capacity(items.len());
+    let mut edits = Vec::with_capacity(items.len());
     let mut found = false;
     let mut slot = None;
-    for item in items {
-        if !spec.nested {
-            if ours(item) {
-                found = true;
-                slot.get_or_insert(kept.len());
-            } else {
-                kept.push(item.clone());
+    for (i, item) in items.iter().enumerate() {
+        let edit = if !spec.nested {
+            if ours(item) { Edit::Drop } else { Edit::Keep }
+        } else {
+            match (item, item.get("hooks")) {
+                (Json::Object(members), Some(Json::Array(hooks))) => {
+                    let left: Vec<Json> = hooks.iter().filter(|h| !ours(h)).cloned().collect();
+                    if left.len() == hooks.len() {
+                        Edit::Keep
+                    } else if left.is_empty() {
+                        Edit::Drop
+                    } else {
+                        Edit::Replace(Json::Object(
+                            members
+                                .iter()
+                                .map(|(k, v)| match k.as_str() {
+                                    "hooks" => (k.clone(), Json::Array(left.clone())),
+                                    _ => (k.clone(), v.clone()),
+                                })
+                                .collect(),
+                        ))
+                    }
+                }
+                _ => Edit::Keep,
             }
-            continue;
-        }
-        let (Json::Object(members), Some(Json::Array(hooks))) = (item, item.get("hooks")) else {
-            kept.push(item.clone());
-            continue;
         };
-        let left: Vec<Json> = hooks.iter().filter(|h| !ours(h)).cloned().collect();
-        if left.len() == hooks.len() {
-            kept.push(item.clone());
-            continue;
+        if edit != Edit::Keep {
+            found = true;
         }
-        found = true;
-        if left.is_empty() {
-            slot.get_or_insert(kept.len());
-            continue;
+        if edit == Edit::Drop && slot.is_none() {
+            slot = Some(i);
         }
-        let members = members
-            .iter()
-            .map(|(k, v)| match k.as_str() {
-                "hooks" => (k.clone(), Json::Array(left.clone())),
-                _ => (k.clone(), v.clone()),
-            })
-            .collect();
-        kept.push(Json::Object(members));
+        edits.push(edit);
     }
-    (kept, found, slot)
+    (edits, found, slot)
+}
+
+/// The event list in `text` (which holds it: we only edit inside it).
+fn event_list(text: &str, event: &str) -> json::Node {
+    let root = reparse(text);
+    let (_, hooks) = root.member("hooks").expect("the file has hooks");
+    let (_, list) = hooks.value.member(event).expect("hooks has the event");
+    list.value.clone()
+}
+
+/// Carries out `edits` (and an append) on the event list, one item at a
+/// time, so every other item keeps its text.
+fn apply_edits(
+    text: &str,
+    event: &str,
+    edits: &[Edit],
+    append: Option<&Json>,
+    unit: &str,
+) -> String {
+    let mut text = text.to_string();
+    if let Some(entry) = append {
+        text = json::append_item(&text, &event_list(&text, event), entry, unit);
+    }
+    for (i, edit) in edits.iter().enumerate().rev() {
+        match edit {
+            Edit::Keep => {}
+            Edit::Drop => text = json::remove_item(&text, &event_list(&text, event), i),
+            Edit::Replace(v) => {
+                text = json::replace_item(&text, &event_list(&text, event), i, v, unit)
+            }
+        }
+    }
+    text
 }
 
 fn conflict(path: &Path, message: String) -> Error {
@@ -242,25 +284,32 @@ pub fn plan_install(spec: &HookSpec) -> Result<ConfigPlan, Error> {
                 json::insert_member(&body, hooks, spec.event, &value, &unit),
             )
         }
-        (Some(hooks), Some((i, list))) => {
+        (Some(_), Some((_, list))) => {
             let Json::Array(old) = list.to_json() else {
                 unreachable!("locate checked the type")
             };
-            let (mut new, found, slot) = strip_ours(&old, spec);
-            new.insert(slot.unwrap_or(new.len()), spec.entry.clone());
-            if new == old {
-                (ConfigState::Unchanged, body.clone())
-            } else {
-                let state = if found {
-                    ConfigState::Updated
-                } else {
-                    ConfigState::Added
-                };
-                (
-                    state,
-                    json::replace_value(&body, hooks, i, &Json::Array(new), &unit),
-                )
-            }
+            let (mut edits, found, slot) = strip_ours(&old, spec);
+            let append = match slot {
+                Some(i) if old[i] == spec.entry => {
+                    edits[i] = Edit::Keep;
+                    None
+                }
+                Some(i) => {
+                    edits[i] = Edit::Replace(spec.entry.clone());
+                    None
+                }
+                None => Some(&spec.entry),
+            };
+            let state = match (
+                found,
+                append.is_none() && edits.iter().all(|e| *e == Edit::Keep),
+            ) {
+                (_, true) => ConfigState::Unchanged,
+                (true, false) => ConfigState::Updated,
+                (false, false) => ConfigState::Added,
+            };
+            let text = apply_edits(&body, spec.event, &edits, append, &unit);
+            (state, text)
         }
     };
     let after = if state == ConfigState::Unchanged {
@@ -302,14 +351,14 @@ pub fn plan_uninstall(spec: &HookSpec) -> Result<ConfigPlan, Error> {
     let Json::Array(old) = list.to_json() else {
         unreachable!("locate checked the type")
     };
-    let (new, found, _) = strip_ours(&old, spec);
+    let (edits, found, _) = strip_ours(&old, spec);
     if !found {
         return Ok(unchanged(before));
     }
-    let mut text = if new.is_empty() {
+    let mut text = if edits.iter().all(|e| *e == Edit::Drop) {
         json::remove_member(&body, hooks, i)
     } else {
-        json::replace_value(&body, hooks, i, &Json::Array(new), &unit)
+        apply_edits(&body, spec.event, &edits, None, &unit)
     };
     let root = reparse(&text);
     if let Some((h, hooks)) = root.member("hooks")
