@@ -7,16 +7,17 @@
 //! - after-edit hook: `hooks.PostToolUse` in `~/.claude/settings.json` or
 //!   `./.claude/settings.json`.
 //!
-//! Entry: `{"type": "stdio", "command": <binary>, "args": ["serve"], "env": {}}`.
+//! Entry: `{"type": "stdio", "command": <binary>, "args": ["serve"], "env": {}}`
+//! (through the npm launcher: `npx -y rust-async-skill serve`, see [`super::launch`]).
 use super::hooks::{self, HookSpec};
-use super::{Client, Context, Scope, Target, json::Json};
+use super::{Client, Context, Scope, Target, json::Json, launch::Launch};
 
 /// Our entry as `claude mcp add` writes a stdio server.
-pub fn entry(exe: &str) -> Json {
+pub fn entry(launch: &Launch) -> Json {
     Json::object([
         ("type", Json::string("stdio")),
-        ("command", Json::string(exe)),
-        ("args", Json::Array(vec![Json::string("serve")])),
+        ("command", Json::string(&launch.command)),
+        ("args", launch.args_json()),
         ("env", Json::Object(Vec::new())),
     ])
 }
@@ -39,7 +40,11 @@ pub fn target(scope: Scope, ctx: &Context) -> Target {
             ctx.cwd.join(".claude").join("skills"),
             vec![
                 "Claude Code asks once to approve the servers of .mcp.json when it starts in this folder".to_string(),
-                "commit .mcp.json and .claude/skills/ to share them; the binary path is this machine's".to_string(),
+                if ctx.launch.is_npx() {
+                    "commit .mcp.json and .claude/skills/ to share them (the entry runs npx, on any machine with Node.js)".to_string()
+                } else {
+                    "commit .mcp.json and .claude/skills/ to share them; the binary path is this machine's".to_string()
+                },
             ],
         ),
     };
@@ -47,7 +52,7 @@ pub fn target(scope: Scope, ctx: &Context) -> Target {
         client: Client::ClaudeCode,
         scope,
         config: Some(config),
-        entry: entry(&ctx.exe_str()),
+        entry: entry(&ctx.launch),
         skills_root,
         notes,
     }
@@ -64,7 +69,7 @@ pub fn hook(scope: Scope, ctx: &Context) -> HookSpec {
         (Scope::User, None) => ctx.home.join(".claude").join("settings.json"),
         (Scope::Project, _) => ctx.cwd.join(".claude").join("settings.json"),
     };
-    let command = hooks::command(&ctx.exe_str(), Client::ClaudeCode.id());
+    let command = hooks::command(&ctx.launch, Client::ClaudeCode.id());
     HookSpec {
         client: Client::ClaudeCode.id(),
         path,

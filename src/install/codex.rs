@@ -11,16 +11,16 @@
 use super::hooks::{self, HookSpec};
 use super::{
     Client, ConfigPlan, ConfigState, Context, Error, SERVER_NAME, Scope, Target, in_style_of,
-    json::Json,
+    json::Json, launch::Launch,
 };
 use std::path::{Path, PathBuf};
 use toml_edit::{Array, DocumentMut, Item, Table, Value, value};
 
 /// `(command, args)` of our server.
-pub fn entry(exe: &str) -> Json {
+pub fn entry(launch: &Launch) -> Json {
     Json::object([
-        ("command", Json::string(exe)),
-        ("args", Json::Array(vec![Json::string("serve")])),
+        ("command", Json::string(&launch.command)),
+        ("args", launch.args_json()),
     ])
 }
 
@@ -37,7 +37,7 @@ pub const HOOK_MATCHER: &str = "apply_patch|Edit|Write";
 /// The after-edit hook: `hooks.PostToolUse` of `~/.codex/hooks.json` or
 /// `./.codex/hooks.json`.
 pub fn hook(scope: Scope, ctx: &Context) -> HookSpec {
-    let command = hooks::command(&ctx.exe_str(), Client::Codex.id());
+    let command = hooks::command(&ctx.launch, Client::Codex.id());
     HookSpec {
         client: Client::Codex.id(),
         path: base(scope, ctx).join("hooks.json"),
@@ -65,7 +65,7 @@ pub fn target(scope: Scope, ctx: &Context) -> Target {
         client: Client::Codex,
         scope,
         config: Some(base(scope, ctx).join("config.toml")),
-        entry: entry(&ctx.exe_str()),
+        entry: entry(&ctx.launch),
         skills_root,
         notes,
     }
@@ -133,40 +133,42 @@ fn servers_table<'a>(doc: &'a mut DocumentMut, path: &Path) -> Result<&'a mut Ta
     Ok(item.as_table_mut().expect("checked above"))
 }
 
-fn args_array(args: &[&str]) -> Value {
+fn args_array(args: &[String]) -> Value {
     let mut a = Array::new();
     for arg in args {
-        a.push(*arg);
+        a.push(arg.as_str());
     }
     Value::Array(a)
 }
 
-/// True when `item` already says `command = exe` and `args = ["serve"]`.
-fn is_current(item: &Item, exe: &str) -> bool {
+/// True when `item` already runs `launch` (`command` and `args`).
+fn is_current(item: &Item, launch: &Launch) -> bool {
     let command = item.get("command").and_then(Item::as_str);
     let args: Option<Vec<&str>> = item
         .get("args")
         .and_then(Item::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).collect());
-    command == Some(exe) && args.as_deref() == Some(&["serve"][..])
+    let want: Vec<&str> = launch.args.iter().map(String::as_str).collect();
+    command == Some(launch.command.as_str()) && args == Some(want)
 }
 
 /// The change that registers `[mcp_servers.rust-async-skill]` in `path`.
-pub fn plan_config_install(path: &Path, exe: &str) -> Result<ConfigPlan, Error> {
+pub fn plan_config_install(path: &Path, launch: &Launch) -> Result<ConfigPlan, Error> {
+    let exe = launch.command.as_str();
     let write_path = crate::fsio::resolve(path);
     let (before, mut doc) = load(path, &write_path)?;
     let servers = servers_table(&mut doc, path)?;
     let state = match servers.get_mut(SERVER_NAME) {
-        Some(item) if is_current(item, exe) => ConfigState::Unchanged,
+        Some(item) if is_current(item, launch) => ConfigState::Unchanged,
         Some(item) => {
             // Keep what the user added (env, cwd, timeouts); set ours.
             if let Some(inline) = item.as_inline_table_mut() {
                 inline.insert("command", exe.into());
-                inline.insert("args", args_array(&["serve"]));
+                inline.insert("args", args_array(&launch.args));
                 inline.remove("url");
             } else if let Some(table) = item.as_table_mut() {
                 table.insert("command", value(exe));
-                table.insert("args", Item::Value(args_array(&["serve"])));
+                table.insert("args", Item::Value(args_array(&launch.args)));
                 table.remove("url");
             } else {
                 return Err(Error::Conflict {
@@ -182,7 +184,7 @@ pub fn plan_config_install(path: &Path, exe: &str) -> Result<ConfigPlan, Error> 
         None => {
             let mut t = Table::new();
             t.insert("command", value(exe));
-            t.insert("args", Item::Value(args_array(&["serve"])));
+            t.insert("args", Item::Value(args_array(&launch.args)));
             servers.insert(SERVER_NAME, Item::Table(t));
             ConfigState::Added
         }
@@ -252,6 +254,10 @@ pub fn plan_config_uninstall(path: &Path) -> Result<ConfigPlan, Error> {
 mod tests {
     use super::*;
 
+    fn bin(path: &str) -> Launch {
+        Launch::binary(path)
+    }
+
     fn plan_on(text: &str) -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
@@ -264,7 +270,7 @@ mod tests {
     #[test]
     fn install_keeps_comments_order_and_other_servers() {
         let (_d, path) = plan_on(USER);
-        let plan = plan_config_install(&path, "/bin/rust-async-skill").unwrap();
+        let plan = plan_config_install(&path, &bin("/bin/rust-async-skill")).unwrap();
         assert_eq!(plan.state, ConfigState::Added);
         let after = plan.after.clone().unwrap();
         assert!(
@@ -280,7 +286,7 @@ mod tests {
         );
         // Again: nothing to do.
         std::fs::write(&path, &after).unwrap();
-        let again = plan_config_install(&path, "/bin/rust-async-skill").unwrap();
+        let again = plan_config_install(&path, &bin("/bin/rust-async-skill")).unwrap();
         assert_eq!(again.state, ConfigState::Unchanged);
         assert!(!again.changes());
         // Uninstall gives the original text back.
@@ -293,7 +299,7 @@ mod tests {
     fn update_keeps_the_users_env_and_timeouts() {
         let text = "[mcp_servers.rust-async-skill]\ncommand = \"/old/rust-async-skill\"\nargs = [\"serve\"]\nstartup_timeout_sec = 20\n\n[mcp_servers.rust-async-skill.env]\nRUST_LOG = \"debug\"\n";
         let (_d, path) = plan_on(text);
-        let plan = plan_config_install(&path, "/new/rust-async-skill").unwrap();
+        let plan = plan_config_install(&path, &bin("/new/rust-async-skill")).unwrap();
         assert_eq!(plan.state, ConfigState::Updated);
         let after = plan.after.unwrap();
         assert_eq!(after, text.replace("/old/", "/new/"));
@@ -303,7 +309,7 @@ mod tests {
     fn inline_tables_are_understood() {
         let text = "mcp_servers = { other = { command = \"x\" } }\n";
         let (_d, path) = plan_on(text);
-        let plan = plan_config_install(&path, "/bin/rust-async-skill").unwrap();
+        let plan = plan_config_install(&path, &bin("/bin/rust-async-skill")).unwrap();
         let doc: DocumentMut = plan.after.unwrap().parse().unwrap();
         assert_eq!(doc["mcp_servers"]["other"]["command"].as_str(), Some("x"));
         assert_eq!(
@@ -316,7 +322,7 @@ mod tests {
     fn a_new_file_holds_only_our_table_and_goes_on_uninstall() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
-        let plan = plan_config_install(&path, "/bin/rust-async-skill").unwrap();
+        let plan = plan_config_install(&path, &bin("/bin/rust-async-skill")).unwrap();
         assert_eq!(
             plan.after.as_deref(),
             Some(
@@ -331,18 +337,18 @@ mod tests {
     #[test]
     fn invalid_toml_and_wrong_shapes_are_errors_naming_the_place() {
         let (_d, path) = plan_on("model = \"o3\"\n[mcp_servers\n");
-        match plan_config_install(&path, "/x").unwrap_err() {
+        match plan_config_install(&path, &bin("/x")).unwrap_err() {
             Error::InvalidToml { line, .. } => assert_eq!(line, 2),
             other => panic!("{other:?}"),
         }
         let (_d, path) = plan_on("mcp_servers = 3\n");
         assert!(matches!(
-            plan_config_install(&path, "/x").unwrap_err(),
+            plan_config_install(&path, &bin("/x")).unwrap_err(),
             Error::Conflict { .. }
         ));
         let (_d, path) = plan_on("[mcp_servers]\nrust-async-skill = \"no\"\n");
         assert!(matches!(
-            plan_config_install(&path, "/x").unwrap_err(),
+            plan_config_install(&path, &bin("/x")).unwrap_err(),
             Error::Conflict { .. }
         ));
     }
@@ -350,7 +356,7 @@ mod tests {
     #[test]
     fn crlf_files_stay_crlf() {
         let (_d, path) = plan_on("model = \"o3\"\r\n");
-        let after = plan_config_install(&path, "/x/rust-async-skill")
+        let after = plan_config_install(&path, &bin("/x/rust-async-skill"))
             .unwrap()
             .after
             .unwrap();

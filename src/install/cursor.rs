@@ -12,14 +12,15 @@
 //!   `./.cursor/hooks.json` (`{"version": 1, "hooks": {...}}`); unlike
 //!   `afterFileEdit`, `postToolUse` can hand text back to the agent.
 //!
-//! Entry: `{"command": <binary>, "args": ["serve"]}`.
+//! Entry: `{"command": <binary>, "args": ["serve"]}`
+//! (through the npm launcher: `npx -y rust-async-skill serve`, see [`super::launch`]).
 use super::hooks::{self, HookSpec};
-use super::{Client, Context, SERVER_NAME, Scope, Target, json::Json};
+use super::{Client, Context, SERVER_NAME, Scope, Target, json::Json, launch::Launch};
 
-pub fn entry(exe: &str) -> Json {
+pub fn entry(launch: &Launch) -> Json {
     Json::object([
-        ("command", Json::string(exe)),
-        ("args", Json::Array(vec![Json::string("serve")])),
+        ("command", Json::string(&launch.command)),
+        ("args", launch.args_json()),
     ])
 }
 
@@ -38,7 +39,7 @@ pub fn target(scope: Scope, ctx: &Context) -> Target {
         client: Client::Cursor,
         scope,
         config: Some(base.join("mcp.json")),
-        entry: entry(&ctx.exe_str()),
+        entry: entry(&ctx.launch),
         skills_root,
         notes: vec![
             "Cursor picks the server up by itself; check it under Cursor Settings > MCP"
@@ -64,7 +65,7 @@ pub fn hook(scope: Scope, ctx: &Context) -> HookSpec {
         entry: Json::object([
             (
                 "command",
-                Json::string(hooks::command(&ctx.exe_str(), Client::Cursor.id())),
+                Json::string(hooks::command(&ctx.launch, Client::Cursor.id())),
             ),
             ("matcher", Json::string(HOOK_MATCHER)),
         ]),
@@ -73,8 +74,8 @@ pub fn hook(scope: Scope, ctx: &Context) -> HookSpec {
 }
 
 /// The deeplink that makes Cursor add our server after the user confirms.
-pub fn install_link(exe: &str) -> String {
-    let config = base64(entry(exe).to_minified().as_bytes());
+pub fn install_link(launch: &Launch) -> String {
+    let config = base64(entry(launch).to_minified().as_bytes());
     format!(
         "cursor://anysphere.cursor-deeplink/mcp/install?name={}&config={}",
         percent_encode(SERVER_NAME),
@@ -138,7 +139,7 @@ mod tests {
 
     #[test]
     fn link_shape() {
-        let link = install_link("/usr/bin/rust-async-skill");
+        let link = install_link(&Launch::binary("/usr/bin/rust-async-skill"));
         assert!(link.starts_with(
             "cursor://anysphere.cursor-deeplink/mcp/install?name=rust-async-skill&config="
         ));

@@ -14,6 +14,7 @@
 //! `hook CLIENT`), so a new binary path updates the entry instead of adding
 //! a second one.
 use super::json::{self, Json};
+use super::launch::Launch;
 use super::{ConfigPlan, ConfigState, Error, in_style_of, load};
 use std::path::{Path, PathBuf};
 
@@ -38,10 +39,19 @@ pub struct HookSpec {
     pub scaffold: Vec<(&'static str, Json)>,
 }
 
-/// The shell command that runs the hook: the binary's path, quoted when it
-/// needs it, then `hook CLIENT`.
-pub fn command(exe: &str, client: &str) -> String {
-    format!("{} hook {client}", shell_quote(exe))
+/// The shell command that runs the hook: what runs the server, with
+/// `hook CLIENT` for `serve` (`/path/rust-async-skill hook CLIENT`, or
+/// `npx -y rust-async-skill hook CLIENT` through the npm launcher), each
+/// word quoted when it needs it.
+pub fn command(launch: &Launch, client: &str) -> String {
+    std::iter::once(launch.command.as_str())
+        .chain(launch.args.iter().flat_map(|a| match a.as_str() {
+            "serve" => vec!["hook", client],
+            other => vec![other],
+        }))
+        .map(shell_quote)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `s` as one word for `sh -c`: unchanged when it holds only safe
@@ -57,16 +67,35 @@ pub fn shell_quote(s: &str) -> String {
     }
 }
 
-/// True when `cmd` runs this program's `hook CLIENT`, from any path.
+/// True when `cmd` runs this program's `hook CLIENT`: from any path, or
+/// through a runner (`npx -y rust-async-skill@1 hook CLIENT`).
 pub fn is_ours(cmd: &str, client: &str) -> bool {
     let Some((program, rest)) = first_word(cmd) else {
         return false;
     };
     // Either separator: a Windows path is recognised on any platform.
-    let name = program.rsplit(['/', '\\']).next().unwrap_or("");
-    let name = name.strip_suffix(".exe").unwrap_or(name);
-    let mut words = rest.split_whitespace();
-    name == PROGRAM && words.next() == Some("hook") && words.next() == Some(client)
+    let file_name = |word: &str| word.rsplit(['/', '\\']).next().unwrap_or("").to_string();
+    let is_program = |word: &str| {
+        let name = file_name(word);
+        let name = name.strip_suffix(".exe").unwrap_or(&name);
+        name == PROGRAM
+            || name
+                .strip_prefix(PROGRAM)
+                .is_some_and(|v| v.starts_with('@'))
+    };
+    let words: Vec<&str> = std::iter::once(program.as_str())
+        .chain(rest.split_whitespace())
+        .collect();
+    let runner = matches!(
+        file_name(&program).as_str(),
+        "npx" | "npx.cmd" | "cmd" | "cmd.exe" | "pnpx" | "bunx"
+    );
+    let start = if runner {
+        words.iter().position(|w| is_program(w))
+    } else {
+        is_program(&program).then_some(0)
+    };
+    start.is_some_and(|i| words.get(i + 1) == Some(&"hook") && words.get(i + 2) == Some(&client))
 }
 
 /// The first word of a shell command with its quotes and escapes undone,
@@ -425,10 +454,27 @@ mod tests {
         assert!(!is_ours("my-linter hook claude-code", "claude-code"));
         assert!(!is_ours("'/unterminated hook claude-code", "claude-code"));
         assert!(!is_ours("", "claude-code"));
-        // The command we write is recognised as ours.
+        assert!(is_ours("npx -y rust-async-skill hook cursor", "cursor"));
         assert!(is_ours(
-            &command("/it's/rust-async-skill", "codex"),
-            "codex"
+            "cmd /c npx -y rust-async-skill@0.2 hook cursor",
+            "cursor"
         ));
+        assert!(!is_ours("npx -y other-tool hook cursor", "cursor"));
+        assert!(!is_ours("echo rust-async-skill hook cursor", "cursor"));
+        // The commands we write are recognised as ours.
+        let path = Launch::binary("/it's/rust-async-skill");
+        assert_eq!(
+            command(&path, "codex"),
+            r"'/it'\''s/rust-async-skill' hook codex"
+        );
+        assert!(is_ours(&command(&path, "codex"), "codex"));
+        for windows in [false, true] {
+            let npx = command(&Launch::npx(windows), "windsurf");
+            assert!(
+                npx.ends_with("npx -y rust-async-skill hook windsurf"),
+                "{npx}"
+            );
+            assert!(is_ours(&npx, "windsurf"), "{npx}");
+        }
     }
 }

@@ -9,14 +9,15 @@
 //!   `~/.codeium/windsurf/hooks.json` or `./.windsurf/hooks.json`, with
 //!   `show_output` so the findings show in Cascade.
 //!
-//! Entry: `{"command": <binary>, "args": ["serve"]}`.
+//! Entry: `{"command": <binary>, "args": ["serve"]}`
+//! (through the npm launcher: `npx -y rust-async-skill serve`, see [`super::launch`]).
 use super::hooks::{self, HookSpec};
-use super::{Client, Context, Scope, Target, json::Json};
+use super::{Client, Context, Scope, Target, json::Json, launch::Launch};
 
-pub fn entry(exe: &str) -> Json {
+pub fn entry(launch: &Launch) -> Json {
     Json::object([
-        ("command", Json::string(exe)),
-        ("args", Json::Array(vec![Json::string("serve")])),
+        ("command", Json::string(&launch.command)),
+        ("args", launch.args_json()),
     ])
 }
 
@@ -51,7 +52,7 @@ pub fn target(scope: Scope, ctx: &Context) -> Target {
         client: Client::Windsurf,
         scope,
         config,
-        entry: entry(&ctx.exe_str()),
+        entry: entry(&ctx.launch),
         skills_root,
         notes,
     }
@@ -74,7 +75,7 @@ pub fn hook(scope: Scope, ctx: &Context) -> HookSpec {
         entry: Json::object([
             (
                 "command",
-                Json::string(hooks::command(&ctx.exe_str(), Client::Windsurf.id())),
+                Json::string(hooks::command(&ctx.launch, Client::Windsurf.id())),
             ),
             ("show_output", Json::Bool(true)),
         ]),
