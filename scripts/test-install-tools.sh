@@ -294,8 +294,6 @@ ln -sf "$BIN" "$WORK/home-cargo/.cargo/bin/rust-async-skill"
 env -i HOME="$WORK/home-cargo" PATH=/usr/bin:/bin /bin/sh "$LAUNCHER" --version >"$WORK/out" 2>&1
 check "launcher finds ~/.cargo/bin/rust-async-skill when PATH has none" grep -q "^rust-async-skill " "$WORK/out"
 # The installed hook, as Claude Code runs it, on a recorded PostToolUse payload.
-# NEEDS the `hook` command (src/hook/, another branch): until it is merged
-# this check fails with the binary's "unrecognized subcommand" on stderr.
 mkdir -p "$P/src"
 printf 'async fn handler() {\n    std::thread::sleep(std::time::Duration::from_millis(10));\n}\n' >"$P/src/lib.rs"
 node -e 'const fs = require("fs"); const f = process.argv[1]; process.stdout.write(JSON.stringify({session_id: "s1", transcript_path: "/dev/null", cwd: process.argv[2], hook_event_name: "PostToolUse", tool_name: "Write", tool_input: {file_path: f, content: fs.readFileSync(f, "utf8")}, tool_response: {filePath: f, success: true}}))' "$P/src/lib.rs" "$P" >"$WORK/payload.json"
@@ -303,7 +301,7 @@ HOOK_CMD=$(node -e 'const h = JSON.parse(require("fs").readFileSync(process.argv
 (cd "$P" && CLAUDE_PLUGIN_ROOT="$INSTALLED" PATH="$HOOK_BIN:$PATH" HOME="$H" timeout 30 sh -c "$HOOK_CMD" <"$WORK/payload.json" >"$WORK/out" 2>"$WORK/err")
 rc=$?
 sed 's/^/    | /' "$WORK/out" "$WORK/err" | head -12
-check "the installed hook on a recorded Write payload reports blocking-sleep (needs \`hook\`)" \
+check "the installed hook on a recorded Write payload reports blocking-sleep" \
     bash -c "[ $rc -eq 0 ] && grep -q 'blocking-sleep' '$WORK/out'"
 
 echo

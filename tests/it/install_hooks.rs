@@ -430,8 +430,7 @@ fn codex_project_scope_and_invalid_toml() {
 }
 
 /// The registered command, run as the client runs it (`sh -c`), on a
-/// recorded Claude Code payload. NEEDS the `hook` command (another branch):
-/// until it lands this fails with "unrecognized subcommand 'hook'".
+/// recorded Claude Code payload.
 #[test]
 fn the_registered_claude_code_hook_reports_a_finding_on_a_recorded_payload() {
     let sb = Sandbox::new();
