@@ -289,3 +289,48 @@ fn cursor_and_windsurf_use_their_channels() {
         err(&o)
     );
 }
+
+#[test]
+fn the_configured_baseline_applies_and_a_bad_one_is_one_note() {
+    let meta = "[package.metadata.rust-async-skill]\nbaseline = \"async-baseline.json\"\n";
+    let dir = package(FS, meta);
+    // Recorded with today's findings (the FS line among them).
+    let o = Command::new(env!("CARGO_BIN_EXE_rust-async-skill"))
+        .args(["check", "--write-baseline", "async-baseline.json", "src"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    silent(&hook(
+        "claude-code",
+        &fixture("claude-code-edit.json", dir.path(), FS),
+    ));
+    // A new finding on the edited line is still reported.
+    let dir2 = package(SLEEP, meta);
+    std::fs::copy(
+        dir.path().join("async-baseline.json"),
+        dir2.path().join("async-baseline.json"),
+    )
+    .unwrap();
+    let o = hook(
+        "claude-code",
+        &fixture("claude-code-edit.json", dir2.path(), SLEEP),
+    );
+    assert!(out(&o).contains("blocking-sleep"), "{}", out(&o));
+
+    // Missing or malformed: one line on stderr, checked without it.
+    for bad in [None, Some("{not json")] {
+        let dir = package(FS, meta);
+        if let Some(text) = bad {
+            std::fs::write(dir.path().join("async-baseline.json"), text).unwrap();
+        }
+        let o = hook(
+            "claude-code",
+            &fixture("claude-code-edit.json", dir.path(), FS),
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+        assert!(out(&o).contains("blocking-fs"), "{}", out(&o));
+        assert_eq!(err(&o).lines().count(), 1, "{}", err(&o));
+        assert!(err(&o).contains("async-baseline.json"), "{}", err(&o));
+    }
+}
