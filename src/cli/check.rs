@@ -73,29 +73,21 @@ pub fn run(args: &CheckArgs) -> u8 {
                 }
             }
         }
-        for f in files {
-            let bytes = match std::fs::read(&f) {
-                Ok(b) => b,
-                Err(e) => {
-                    eprintln!("error: {}: {e}", f.display());
-                    io_error = true;
-                    continue;
-                }
-            };
-            let Ok(text) = String::from_utf8(bytes) else {
-                eprintln!("error: {}: not valid UTF-8 text; skipped", f.display());
-                io_error = true;
-                continue;
-            };
-            match analysis::diagnose(&text, &opts) {
-                Ok(d) => checked.push(Checked {
-                    name: f.display().to_string(),
-                    text,
-                    diagnosis: d,
-                }),
-                Err(e) => {
-                    eprintln!("error: {}: {e}", f.display());
-                    io_error = true;
+        if args.single_file {
+            check_alone(&files, &opts, &mut checked, &mut io_error);
+        } else {
+            // Files inside a Cargo package are analysed as part of their crate.
+            for r in analysis::krate::check_files(&files, &opts) {
+                match r {
+                    Ok(c) => checked.push(Checked {
+                        name: c.name,
+                        text: c.text,
+                        diagnosis: c.diagnosis,
+                    }),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        io_error = true;
+                    }
                 }
             }
         }
@@ -129,6 +121,41 @@ pub fn run(args: &CheckArgs) -> u8 {
         1
     } else {
         0
+    }
+}
+
+/// Each file alone (`--single-file`).
+fn check_alone(
+    files: &[PathBuf],
+    opts: &DiagnoseOptions,
+    checked: &mut Vec<Checked>,
+    io_error: &mut bool,
+) {
+    for f in files {
+        let bytes = match std::fs::read(f) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error: {}: {e}", f.display());
+                *io_error = true;
+                continue;
+            }
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            eprintln!("error: {}: not valid UTF-8 text; skipped", f.display());
+            *io_error = true;
+            continue;
+        };
+        match analysis::diagnose(&text, opts) {
+            Ok(d) => checked.push(Checked {
+                name: f.display().to_string(),
+                text,
+                diagnosis: d,
+            }),
+            Err(e) => {
+                eprintln!("error: {}: {e}", f.display());
+                *io_error = true;
+            }
+        }
     }
 }
 

@@ -106,6 +106,10 @@ pub struct CheckArgs {
     /// Run only these rules (repeatable).
     #[arg(long = "rule", value_name = "ID")]
     pub rules: Vec<String>,
+    /// Analyse each file alone, without following calls across the files
+    /// of its Cargo package.
+    #[arg(long)]
+    pub single_file: bool,
 }
 
 #[derive(Args, Debug)]
