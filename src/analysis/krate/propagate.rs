@@ -81,7 +81,7 @@ pub fn seeds(
         &g,
         |_, call, _| {
             let why = call.current_thread.as_ref()?;
-            call.same_runtime.then(|| why.clone())
+            (call.site != Site::Other).then(|| why.clone())
         },
         |call, _| call.same_runtime && call.site != Site::Other,
     );
@@ -95,9 +95,13 @@ pub fn seeds(
             if let Some(what) = &call.spawned {
                 return Some(format!("spawned with {what}"));
             }
-            call.send_here
-                .as_ref()
-                .map(|why| format!("awaited in a future that must be `Send` ({why})"))
+            call.send_here.as_ref().map(|why| {
+                if why.starts_with("passed to ") {
+                    format!("awaited in an async block {why}")
+                } else {
+                    format!("awaited in a future that must be `Send` ({why})")
+                }
+            })
         },
         |call, callee| call.awaited_own && g.fn_of(callee).is_async,
     );
