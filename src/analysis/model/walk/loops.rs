@@ -1,0 +1,105 @@
+//! Loops: their headers, counting loops and literal bounds, nesting.
+
+use super::*;
+
+impl<'a> Walker<'_, 'a> {
+    pub(super) fn push_loop(
+        &mut self,
+        kind: LoopKind,
+        header: Range<usize>,
+        counting: bool,
+        bound: Option<u128>,
+    ) -> usize {
+        let body = self.cur_body().unwrap_or(0);
+        let ctx = self.cur_ctx();
+        let idx = self.m.loops.len();
+        // A loop inside a loop, one of them counting: `for _ in 0..n { for x in &v {..} }`.
+        if let Some(f) = self.frames.last() {
+            for &l in &f.loops {
+                if counting || self.m.loops[l].counting {
+                    self.m.loops[l].nested_counting = true;
+                }
+            }
+        }
+        self.m.loops.push(LoopInfo {
+            kind,
+            range: header,
+            body,
+            ctx,
+            has_await: false,
+            counting,
+            nested_counting: false,
+            range_bound: bound,
+            heavy_calls: Vec::new(),
+            atomic_loads: 0,
+            other_calls: 0,
+        });
+        if let Some(f) = self.frame() {
+            f.loops.push(idx);
+        }
+        idx
+    }
+
+    pub(super) fn pop_loop(&mut self, _idx: usize) {
+        if let Some(f) = self.frame() {
+            f.loops.pop();
+        }
+    }
+
+    pub(super) fn for_loop(&mut self, x: &'a syn::ExprForLoop) {
+        self.push_temp(Via::Iterator);
+        self.expr(&x.expr, Use::Other);
+        let (counting, bound) = range_info(&x.expr);
+        let header = self.range(x.for_token.span, last_span(&x.expr));
+        let li = self.push_loop(LoopKind::For, header.clone(), counting, bound);
+        self.push_scope();
+        self.declare_pat(&x.pat, header);
+        self.block_stmts(&x.body);
+        self.pop_scope();
+        self.pop_loop(li);
+        self.pop_temp();
+    }
+
+    pub(super) fn while_loop(&mut self, x: &'a syn::ExprWhile) {
+        let header = self.range(x.while_token.span, last_span(&x.cond));
+        let counting = matches!(strip(&x.cond), Expr::Binary(b) if matches!(b.op, syn::BinOp::Lt(_) | syn::BinOp::Le(_) | syn::BinOp::Gt(_) | syn::BinOp::Ge(_)));
+        let li = self.push_loop(LoopKind::While, header, counting, None);
+        if has_let(&x.cond) {
+            self.push_temp(Via::Scrutinee);
+            self.push_scope();
+            self.cond(&x.cond);
+            self.block(&x.body);
+            self.pop_scope();
+            self.pop_temp();
+        } else {
+            self.push_temp(Via::Temporary);
+            self.expr(&x.cond, Use::Other);
+            self.pop_temp();
+            self.block(&x.body);
+        }
+        self.pop_loop(li);
+    }
+}
+
+/// `for _ in a..b` (also `(a..b).rev()`, `.step_by(n)`): counting, with the literal bound.
+pub(super) fn range_info(e: &Expr) -> (bool, Option<u128>) {
+    let mut cur = strip(e);
+    loop {
+        match cur {
+            Expr::MethodCall(mc)
+                if matches!(
+                    mc.method.to_string().as_str(),
+                    "rev" | "step_by" | "into_iter"
+                ) =>
+            {
+                cur = strip(&mc.receiver)
+            }
+            Expr::Range(r) => {
+                let b = r.end.as_deref().and_then(syntax::int_lit);
+                let s = r.start.as_deref().and_then(syntax::int_lit);
+                return (true, b.or(s));
+            }
+            _ => return (false, None),
+        }
+    }
+}
