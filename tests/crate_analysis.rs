@@ -217,3 +217,38 @@ fn hostile_packages_do_not_break_check() {
     let v = check_json(dir.path(), &["src/main.rs"]);
     assert_eq!(v["files"].as_array().unwrap().len(), 1);
 }
+
+/// `--cache` keeps the other files' summaries: the answer is the same
+/// with an empty cache, a warm one, and a corrupted one.
+#[test]
+fn the_summary_cache_never_changes_the_answer() {
+    let dir = crates_dir().join("blocking_calls");
+    let cache = tempfile::tempdir().unwrap();
+    let run = || {
+        let out = Command::new(bin())
+            .current_dir(&dir)
+            .env("RUST_ASYNC_SKILL_CACHE_DIR", cache.path())
+            .args(["check", "--format", "json", "--cache", "src/util.rs"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let plain = check_json(&dir, &["src/util.rs"]);
+    assert_eq!(run(), plain, "cold cache");
+    let files: Vec<PathBuf> = std::fs::read_dir(cache.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(files.len(), 1, "one cache file per package: {files:?}");
+    assert_eq!(run(), plain, "warm cache");
+    // Valid JSON whose indices point nowhere, then garbage.
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    let broken = text.replace("\"caller\":0", "\"caller\":99999");
+    assert_ne!(broken, text);
+    std::fs::write(&files[0], broken).unwrap();
+    assert_eq!(run(), plain, "cache with bad indices");
+    std::fs::write(&files[0], b"\xff{not json").unwrap();
+    assert_eq!(run(), plain, "garbage cache");
+}

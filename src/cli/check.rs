@@ -77,7 +77,7 @@ pub fn run(args: &CheckArgs) -> u8 {
             check_alone(&files, &opts, &mut checked, &mut io_error);
         } else {
             // Files inside a Cargo package are analysed as part of their crate.
-            for r in analysis::krate::check_files(&files, &opts) {
+            for r in analysis::krate::check_files(&files, &opts, args.cache) {
                 match r {
                     Ok(c) => checked.push(Checked {
                         name: c.name,

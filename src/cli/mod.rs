@@ -110,6 +110,12 @@ pub struct CheckArgs {
     /// of its Cargo package.
     #[arg(long)]
     pub single_file: bool,
+    /// Keep the summaries of the package's files in the user's cache
+    /// folder (`$RUST_ASYNC_SKILL_CACHE_DIR`, else `~/.cache/rust-async-skill`)
+    /// and reuse them while a file is unchanged: re-checking one edited
+    /// file of a big crate then analyses only that file.
+    #[arg(long, conflicts_with = "single_file")]
+    pub cache: bool,
 }
 
 #[derive(Args, Debug)]

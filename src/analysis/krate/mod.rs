@@ -15,6 +15,7 @@
 //! Files outside any package, and packages whose files do not parse, are
 //! analysed alone, as before.
 
+mod cache;
 mod package;
 mod propagate;
 mod resolve;
@@ -54,10 +55,16 @@ fn pool() -> Option<&'static rayon::ThreadPool> {
 /// Checks `files` (paths as the user gave them), each as part of its
 /// Cargo package when it is in one. One result per file, in order; an
 /// error names the file and the problem.
-pub fn check_files(files: &[PathBuf], opts: &DiagnoseOptions) -> Vec<Result<Checked, String>> {
+/// With `cache`, the summaries of the package's other files are kept in
+/// the user's cache folder and reused while their content is unchanged.
+pub fn check_files(
+    files: &[PathBuf],
+    opts: &DiagnoseOptions,
+    cache: bool,
+) -> Vec<Result<Checked, String>> {
     match pool() {
-        Some(p) => p.install(|| run(files, opts)),
-        None => run(files, opts),
+        Some(p) => p.install(|| run(files, opts, cache)),
+        None => run(files, opts, cache),
     }
 }
 
@@ -75,7 +82,8 @@ struct Phase1 {
     summary: summary::FileSummary,
 }
 
-fn run(files: &[PathBuf], opts: &DiagnoseOptions) -> Vec<Result<Checked, String>> {
+fn run(files: &[PathBuf], opts: &DiagnoseOptions, use_cache: bool) -> Vec<Result<Checked, String>> {
+    let timer = Timer::new();
     let cwd = std::env::current_dir().unwrap_or_default();
     // The asked files and their packages.
     let mut inputs: Vec<Input> = Vec::new();
@@ -115,7 +123,7 @@ fn run(files: &[PathBuf], opts: &DiagnoseOptions) -> Vec<Result<Checked, String>
         });
     }
     // Every file of those packages, for context.
-    let mut pkgs: Vec<(package::Package, Vec<usize>)> = Vec::new();
+    let mut pkgs: Vec<(package::Package, PathBuf, Vec<usize>)> = Vec::new();
     for dir in packages {
         let Some(pkg) = package::load(&dir) else {
             continue;
@@ -133,16 +141,44 @@ fn run(files: &[PathBuf], opts: &DiagnoseOptions) -> Vec<Result<Checked, String>
             });
             members.push(i);
         }
-        pkgs.push((pkg, members));
+        pkgs.push((pkg, dir, members));
     }
     inputs
         .par_iter_mut()
         .for_each(|inp| inp.text = read(&inp.abs, &inp.name, opts));
+    // Summaries kept from earlier runs, for the files not asked about.
+    let mut caches: Vec<cache::PackageCache> = Vec::new();
+    let mut cached: HashMap<usize, summary::FileSummary> = HashMap::new();
+    let mut hashes: HashMap<usize, u64> = HashMap::new();
+    if use_cache {
+        for (_, dir, members) in &pkgs {
+            let c = cache::PackageCache::load(dir);
+            for &i in members {
+                let Ok(text) = &inputs[i].text else { continue };
+                let h = cache::content_hash(text);
+                hashes.insert(i, h);
+                if !inputs[i].asked
+                    && let Some(s) = c.get(&inputs[i].abs, h)
+                {
+                    cached.insert(i, s.clone());
+                }
+            }
+            caches.push(c);
+        }
+    }
+    timer.mark("read");
     // Phase 1.
     let phase1: Vec<Option<Phase1>> = inputs
         .par_iter()
-        .map(|inp| {
+        .enumerate()
+        .map(|(i, inp)| {
             let text = inp.text.as_ref().ok()?;
+            if let Some(s) = cached.get(&i) {
+                return Some(Phase1 {
+                    diagnosis: unseen(),
+                    summary: s.clone(),
+                });
+            }
             Some(
                 analyze(text, opts, &Seeds::default(), summary::summarize).map_or_else(
                     |d| Phase1 {
@@ -157,10 +193,21 @@ fn run(files: &[PathBuf], opts: &DiagnoseOptions) -> Vec<Result<Checked, String>
             )
         })
         .collect();
+    for ((_, dir, members), c) in pkgs.iter().zip(caches.iter_mut()) {
+        for &i in members {
+            if let (Some(p), Some(h)) = (&phase1[i], hashes.get(&i)) {
+                c.put(&inputs[i].abs, *h, &p.summary);
+            }
+        }
+        let paths: Vec<&Path> = members.iter().map(|&i| inputs[i].abs.as_path()).collect();
+        c.keep_only(&paths);
+        c.save(dir);
+    }
+    timer.mark("phase 1 (parse, model, rules, summaries)");
     // Phase 2, per package.
-    let empty = summary::FileSummary::default();
+    let empty = summary::FileSummary::empty();
     let mut seeds: HashMap<usize, propagate::FileSeeds> = HashMap::new();
-    for (pkg, members) in &pkgs {
+    for (pkg, _, members) in &pkgs {
         let sums: Vec<&summary::FileSummary> = members
             .iter()
             .map(|&i| phase1[i].as_ref().map_or(&empty, |p| &p.summary))
@@ -179,12 +226,18 @@ fn run(files: &[PathBuf], opts: &DiagnoseOptions) -> Vec<Result<Checked, String>
                 })
             })
             .collect();
-        let crates = resolve::Crates::build(sums, &paths, &roots, pkg.lib_name.as_deref());
-        let found = propagate::seeds(&crates, &names, |local| inputs[members[local]].asked);
+        // A bug here must not cost the files their own findings: on a
+        // panic the package's files are reported as analysed alone.
+        let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let crates = resolve::Crates::build(sums, &paths, &roots, pkg.lib_name.as_deref());
+            propagate::seeds(&crates, &names, |local| inputs[members[local]].asked)
+        }))
+        .unwrap_or_default();
         for (local, fs) in found {
             seeds.insert(members[local], fs);
         }
     }
+    timer.mark("phase 2 (modules, resolution, propagation)");
     // Phase 3: the asked files that gained facts, again.
     let mut todo: Vec<(&usize, &propagate::FileSeeds)> = seeds.iter().collect();
     todo.sort_by_key(|(i, _)| **i);
@@ -204,9 +257,12 @@ fn run(files: &[PathBuf], opts: &DiagnoseOptions) -> Vec<Result<Checked, String>
         };
         if let Some(fs) = seeds.get(&i) {
             attach_via(&mut d.findings, &p1.diagnosis.findings, &p1.summary, fs);
+            let (e, w, n) = super::types::count(&d.findings);
+            d.summary = super::summarize(e, w, n);
         }
         p1.diagnosis = d;
     }
+    timer.mark("phase 3 (files with seeds, again)");
     // The asked files, in order.
     let mut out = Vec::with_capacity(asked_idx.len());
     let mut inputs: Vec<Option<Input>> = inputs.into_iter().map(Some).collect();
@@ -226,6 +282,44 @@ fn run(files: &[PathBuf], opts: &DiagnoseOptions) -> Vec<Result<Checked, String>
         }));
     }
     out
+}
+
+/// Phase times on stderr when `RUST_ASYNC_SKILL_TIMINGS` is set (for
+/// measuring; the output is not a contract).
+struct Timer {
+    on: bool,
+    last: std::cell::Cell<std::time::Instant>,
+}
+
+impl Timer {
+    fn new() -> Timer {
+        Timer {
+            on: std::env::var_os("RUST_ASYNC_SKILL_TIMINGS").is_some(),
+            last: std::cell::Cell::new(std::time::Instant::now()),
+        }
+    }
+    fn mark(&self, what: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "timing: {what}: {:.1} ms",
+                (now - self.last.get()).as_secs_f64() * 1e3
+            );
+            self.last.set(now);
+        }
+    }
+}
+
+/// The diagnosis of a file read only for its summary (never shown).
+fn unseen() -> Diagnosis {
+    Diagnosis {
+        findings: Vec::new(),
+        parse: super::ParseInfo {
+            mode: super::ParseMode::File,
+            errors: Vec::new(),
+        },
+        summary: super::summarize(0, 0, 0),
+    }
 }
 
 /// Reads a file as `check` does: UTF-8 text within the size limit.
@@ -285,20 +379,42 @@ fn shown(p: &Path, cwd: &Path) -> String {
     p.strip_prefix(cwd).unwrap_or(p).display().to_string()
 }
 
-/// Findings that the crate's facts added get the chain that explains them:
-/// the one of the innermost seeded fn around the finding.
+/// Rules whose findings the crate's facts may add: the ones about where
+/// code runs (blocking calls, `block_in_place` on a current-thread
+/// runtime) and what must be `Send`. Others (a dropped `JoinHandle` in an
+/// executor's `execute`, say) keep to what the file shows alone.
+const CROSS_RULES: &[&str] = &[
+    "blocking-sleep",
+    "blocking-fs",
+    "blocking-net",
+    "blocking-process",
+    "blocking-stdin",
+    "blocking-channel",
+    "tokio-blocking-api-in-async",
+    "block-on-in-async",
+    "cpu-heavy-in-async",
+    "block-in-place-current-thread",
+    "non-send-across-await",
+];
+
+/// Findings that the crate's facts added get the chain that explains them
+/// (the one of the innermost seeded fn around the finding); a new finding
+/// of another rule, or one no chain explains, is dropped.
 fn attach_via(
-    findings: &mut [Finding],
+    findings: &mut Vec<Finding>,
     alone: &[Finding],
     s: &summary::FileSummary,
     fs: &propagate::FileSeeds,
 ) {
-    for f in findings {
+    findings.retain_mut(|f| {
         let before = alone
             .iter()
             .any(|a| a.rule == f.rule && a.range == f.range && a.severity == f.severity);
         if before {
-            continue;
+            return true;
+        }
+        if !CROSS_RULES.contains(&f.rule.as_str()) {
+            return false;
         }
         let kinds: &[propagate::Kind] = match f.rule.as_str() {
             "non-send-across-await" => &[propagate::Kind::Send],
@@ -316,8 +432,12 @@ fn attach_via(
                     .map(|c| (x.range.len(), c))
             })
             .min_by_key(|(len, _)| *len);
-        if let Some((_, chain)) = best {
-            f.via = chain.clone();
+        match best {
+            Some((_, chain)) => {
+                f.via = chain.clone();
+                true
+            }
+            None => false,
         }
-    }
+    });
 }

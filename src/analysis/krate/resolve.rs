@@ -92,6 +92,13 @@ impl<'s> Crates<'s> {
         roots: &[Root],
         lib_name: Option<&str>,
     ) -> Crates<'s> {
+        // Summaries are checked here once (a cached one could be anything).
+        static EMPTY: std::sync::LazyLock<FileSummary> =
+            std::sync::LazyLock::new(FileSummary::empty);
+        let files: Vec<&FileSummary> = files
+            .into_iter()
+            .map(|f| if f.is_valid() { f } else { &*EMPTY })
+            .collect();
         let by_path: HashMap<&Path, usize> = paths
             .iter()
             .enumerate()
@@ -179,15 +186,15 @@ impl<'s> Crates<'s> {
                 None => dirs[p].join(&md.name),
             };
         }
-        for local in 0..n {
+        for (local, here) in dirs.iter().enumerate() {
             let externals = self.files[file].mods[local].external.clone();
             for (name, pa) in externals {
                 let candidates: Vec<PathBuf> = match &pa {
                     Some(pa) if local == 0 => vec![file_dir.join(pa)],
-                    Some(pa) => vec![dirs[local].join(pa)],
+                    Some(pa) => vec![here.join(pa)],
                     None => vec![
-                        dirs[local].join(format!("{name}.rs")),
-                        dirs[local].join(&name).join("mod.rs"),
+                        here.join(format!("{name}.rs")),
+                        here.join(&name).join("mod.rs"),
                     ],
                 };
                 let Some(&child) = candidates

@@ -12,10 +12,11 @@ use crate::analysis::model::{
     BodyId, BodyKind, Callee, ClosureRole, Ctx, Flavor, How, Link, Model, Resolved, Root, Use, apis,
 };
 use hashbrown::HashMap;
+use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
 /// A module of the file: the file itself (index 0) or an inline `mod x { .. }`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct LocalMod {
     pub parent: Option<usize>,
     pub name: String,
@@ -38,14 +39,14 @@ pub struct LocalMod {
     pub has_item_macros: bool,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct TypeDef {
     pub module: usize,
     /// Named fields: (name, type path as written, wrappers stripped).
     pub fields: Vec<(String, Option<Vec<String>>)>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ImplDef {
     pub module: usize,
     /// The self type, as written (`Store`, `db::Store`).
@@ -53,7 +54,7 @@ pub struct ImplDef {
     pub is_trait: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct FnSum {
     pub module: usize,
     pub name: String,
@@ -75,7 +76,7 @@ pub struct FnSum {
 }
 
 /// The receiver of a method call, as far as the code shows its type.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Recv {
     SelfTy,
     SelfField(String),
@@ -85,14 +86,14 @@ pub enum Recv {
     Ctor(Vec<String>),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Target {
     Path(Vec<String>),
     Method { name: String, recv: Recv },
 }
 
 /// How a call site runs, for the crate's propagation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Site {
     /// On an async task.
     Async,
@@ -102,7 +103,7 @@ pub enum Site {
     Other,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CallSum {
     /// The fn whose code holds the call (index in `fns`).
     pub caller: usize,
@@ -121,7 +122,7 @@ pub struct CallSum {
     pub same_runtime: bool,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct FileSummary {
     pub mods: Vec<LocalMod>,
     pub types: Vec<TypeDef>,
@@ -132,12 +133,46 @@ pub struct FileSummary {
     pub partial: bool,
 }
 
+impl FileSummary {
+    /// The summary of a file that tells nothing (it did not parse, or the
+    /// analysis failed): one empty module.
+    pub fn empty() -> FileSummary {
+        FileSummary {
+            mods: vec![LocalMod::default()],
+            ..FileSummary::default()
+        }
+    }
+
+    /// Every index points inside the summary (a summary read back from a
+    /// cache file is checked before use).
+    pub fn is_valid(&self) -> bool {
+        let (nm, nf, nt, ni) = (
+            self.mods.len(),
+            self.fns.len(),
+            self.types.len(),
+            self.impls.len(),
+        );
+        nm > 0
+            && self.mods[0].parent.is_none()
+            && self.mods.iter().enumerate().all(|(i, m)| {
+                (i == 0 || m.parent.is_some_and(|p| p < i))
+                    && m.inline.iter().all(|(_, l)| *l > i && *l < nm)
+                    && m.fns.iter().all(|(_, f)| *f < nf)
+                    && m.types.iter().all(|(_, t)| *t < nt)
+            })
+            && self
+                .fns
+                .iter()
+                .all(|f| f.module < nm && f.owner.is_none_or(|o| o < ni))
+            && self.types.iter().all(|t| t.module < nm)
+            && self.impls.iter().all(|t| t.module < nm)
+            && self.calls.iter().all(|c| c.caller < nf)
+    }
+}
+
 /// Reads the summary of one file from its model.
 pub fn summarize(m: &Model<'_>) -> FileSummary {
-    let mut s = FileSummary {
-        mods: vec![LocalMod::default()],
-        ..FileSummary::default()
-    };
+    let mut s = FileSummary::empty();
     let index = LineIndex::new(m.text);
     let mut by_sig: HashMap<*const syn::Signature, usize> = HashMap::new();
     for u in &m.snippet.units {
@@ -184,7 +219,8 @@ pub fn summarize(m: &Model<'_>) -> FileSummary {
         let Some(&caller) = fn_of_index.get(&fi) else {
             continue;
         };
-        let Some(target) = target(m, c, fi) else {
+        let uses = &s.mods[s.fns[caller].module].uses;
+        let Some(target) = target(m, c, uses) else {
             continue;
         };
         let site = match c.ctx {
@@ -309,14 +345,28 @@ fn spawned_args(m: &Model<'_>) -> HashMap<usize, String> {
     out
 }
 
-/// Paths of other crates (`std::`, `tokio::`) are not the crate's own.
-fn own_path(p: &Resolved) -> Option<Vec<String>> {
-    (p.how != How::Exact && !p.segs.is_empty()).then(|| p.segs.clone())
+/// A path the crate pass may resolve: not another crate's (`std::`,
+/// `tokio::`), and when a `use` line expanded it, one of the caller's
+/// module's own `use` lines (the model lets a `use` inside some other
+/// block or module of the file stand for the whole file, which is right
+/// for a pasted snippet but not for a module of a crate).
+fn own_path(p: &Resolved, uses: &[(String, Vec<String>)]) -> Option<Vec<String>> {
+    if p.how == How::Exact || p.segs.is_empty() {
+        return None;
+    }
+    if p.how == How::Use && !uses.iter().any(|(_, u)| p.segs.starts_with(u)) {
+        return None;
+    }
+    Some(p.segs.clone())
 }
 
-fn target(m: &Model<'_>, c: &crate::analysis::model::Call<'_>, fi: usize) -> Option<Target> {
+fn target(
+    m: &Model<'_>,
+    c: &crate::analysis::model::Call<'_>,
+    uses: &[(String, Vec<String>)],
+) -> Option<Target> {
     match &c.callee {
-        Callee::Path(p) => Some(Target::Path(own_path(p)?)),
+        Callee::Path(p) => Some(Target::Path(own_path(p, uses)?)),
         Callee::Method(name) => {
             let r = c.receiver.as_ref()?;
             let recv = match (&r.root, r.links.as_slice()) {
@@ -337,14 +387,13 @@ fn target(m: &Model<'_>, c: &crate::analysis::model::Call<'_>, fi: usize) -> Opt
                             if !plain {
                                 return None;
                             }
-                            Recv::Ctor(own_path(path)?)
+                            Recv::Ctor(own_path(path, uses)?)
                         }
-                        (None, _) | (_, true) => Recv::Ty(type_of(&l.ty)?),
+                        (None, _) | (_, true) => Recv::Ty(type_of(&l.ty, uses)?),
                     }
                 }
                 _ => return None,
             };
-            let _ = fi;
             Some(Target::Method {
                 name: name.clone(),
                 recv,
@@ -356,7 +405,7 @@ fn target(m: &Model<'_>, c: &crate::analysis::model::Call<'_>, fi: usize) -> Opt
 
 /// The type a value of these (outermost first) type paths has methods
 /// of: through `Arc`/`Rc`/`Box` (auto-deref), never through anything else.
-fn type_of(ty: &[Resolved]) -> Option<Vec<String>> {
+fn type_of(ty: &[Resolved], uses: &[(String, Vec<String>)]) -> Option<Vec<String>> {
     let mut it = ty.iter();
     loop {
         let t = it.next()?;
@@ -365,7 +414,7 @@ fn type_of(ty: &[Resolved]) -> Option<Vec<String>> {
         {
             continue;
         }
-        return own_path(t);
+        return own_path(t, uses);
     }
 }
 
