@@ -252,3 +252,71 @@ fn the_summary_cache_never_changes_the_answer() {
     std::fs::write(&files[0], b"\xff{not json").unwrap();
     assert_eq!(run(), plain, "garbage cache");
 }
+
+/// Held-out cases from real bug reports (tests/fixtures/crates-holdout/):
+/// recall over the expected findings, precision over the warnings and
+/// errors reported, per file alone and as a crate. Printed for the
+/// record; the crate must not do worse than the files alone.
+#[test]
+fn held_out_cases_recall_and_precision() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/crates-holdout");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("Cargo.toml").is_file())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 8);
+    let mut score = |args: &[&str]| {
+        let (mut expected, mut found, mut reported, mut right) = (0, 0, 0, 0);
+        for c in &cases {
+            let name = c.file_name().unwrap().to_string_lossy().to_string();
+            let want: Vec<String> = std::fs::read_to_string(c.join("EXPECTED"))
+                .unwrap()
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(str::to_string)
+                .collect();
+            let mut all = args.to_vec();
+            all.push(".");
+            let v = check_json(c, &all);
+            let mut got: Vec<(String, String)> = Vec::new();
+            for f in v["files"].as_array().unwrap() {
+                let path = f["path"].as_str().unwrap().trim_start_matches("./");
+                for x in f["findings"].as_array().unwrap() {
+                    let key = format!(
+                        "{name}/{path}:{} {}",
+                        x["span"]["start"]["line"],
+                        x["rule"].as_str().unwrap()
+                    );
+                    got.push((key, x["severity"].as_str().unwrap().to_string()));
+                }
+            }
+            expected += want.len();
+            found += want
+                .iter()
+                .filter(|w| got.iter().any(|(k, _)| k == *w))
+                .count();
+            for (k, sev) in &got {
+                if sev != "info" {
+                    reported += 1;
+                    right += want.contains(k) as usize;
+                }
+            }
+        }
+        (expected, found, reported, right)
+    };
+    let alone = score(&["--single-file"]);
+    let whole = score(&[]);
+    eprintln!(
+        "held-out: files alone: recall {}/{}, precision {}/{}; as crates: recall {}/{}, precision {}/{}",
+        alone.1, alone.0, alone.3, alone.2, whole.1, whole.0, whole.3, whole.2
+    );
+    assert!(whole.1 >= alone.1, "the crate pass lost a finding");
+    assert_eq!(
+        whole.2 - whole.3,
+        alone.2 - alone.3,
+        "the crate pass added a wrong finding"
+    );
+}
