@@ -150,13 +150,23 @@ pub(crate) fn analyze_file<S>(
     code: &str,
     opts: &DiagnoseOptions,
     seeds: &seeds::Seeds,
-    look: impl FnOnce(&model::Model<'_>) -> S,
+    look: impl FnOnce(&mut model::Model<'_>) -> S,
 ) -> (Diagnosis, S) {
     let snippet = parse::parse(code);
     let store = model::MacroStore::build(&snippet);
-    let model = model::Model::build_seeded(code, &snippet, &store, opts.runtime, seeds);
+    let mut model = model::Model::build_seeded(code, &snippet, &store, opts.runtime, seeds);
     let d = diagnosis(code, opts, &snippet, &model);
-    (d, look(&model))
+    (d, look(&mut model))
+}
+
+/// Where the rules `ids` report in `model` (byte ranges), for the crate
+/// pass's probes of what a fn would show in another context.
+pub(crate) fn rule_ranges(model: &model::Model<'_>, ids: &[String]) -> Vec<std::ops::Range<usize>> {
+    let index = LineIndex::new(model.text);
+    rules::run(model, &index, Some(ids))
+        .into_iter()
+        .map(|f| f.range)
+        .collect()
 }
 
 fn diagnosis(

@@ -39,7 +39,7 @@ pub fn content_hash(text: &str) -> u64 {
 }
 
 fn version() -> String {
-    format!("{}-summary-1", env!("CARGO_PKG_VERSION"))
+    format!("{}-summary-2", env!("CARGO_PKG_VERSION"))
 }
 
 /// The cache folder, if one can be named.

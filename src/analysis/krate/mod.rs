@@ -180,7 +180,7 @@ fn run(files: &[PathBuf], opts: &DiagnoseOptions, use_cache: bool) -> Vec<Result
                 });
             }
             Some(
-                analyze(text, opts, &Seeds::default(), summary::summarize).map_or_else(
+                analyze(text, opts, &Seeds::default(), summary::summarize_and_probe).map_or_else(
                     |d| Phase1 {
                         diagnosis: d,
                         summary: summary::FileSummary::default(),
@@ -337,7 +337,7 @@ fn analyze<S>(
     text: &str,
     opts: &DiagnoseOptions,
     seeds: &Seeds,
-    look: impl FnOnce(&super::model::Model<'_>) -> S,
+    look: impl FnOnce(&mut super::model::Model<'_>) -> S,
 ) -> Result<(Diagnosis, S), Diagnosis> {
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         super::analyze_file(text, opts, seeds, look)

@@ -197,10 +197,11 @@ fn emit(
             continue;
         }
         let f = g.fn_of(node);
+        // Known in the file already, or nothing to show for it.
         let known = match kind {
-            Kind::Reached => f.local_reached,
-            Kind::CurrentThread => f.local_flavor,
-            Kind::Send => f.local_send,
+            Kind::Reached => f.local_reached || !f.blocks_if_reached,
+            Kind::CurrentThread => f.local_flavor || !f.calls_block_in_place,
+            Kind::Send => f.local_send || !f.holds_non_send,
         };
         if known || f.key == usize::MAX {
             continue;

@@ -9,7 +9,8 @@
 
 use crate::analysis::LineIndex;
 use crate::analysis::model::{
-    BodyId, BodyKind, Callee, ClosureRole, Ctx, Flavor, How, Link, Model, Resolved, Root, Use, apis,
+    BodyId, BodyKind, Callee, ClosureRole, Ctx, Flavor, How, Link, LiveKind, Model, Resolved, Root,
+    Use, apis,
 };
 use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
@@ -73,6 +74,13 @@ pub struct FnSum {
     pub local_reached: bool,
     pub local_flavor: bool,
     pub local_send: bool,
+    /// Probes of phase 1: a blocking rule reports in the fn's own code
+    /// once it is reached from async code; it calls `block_in_place`; a
+    /// `!Send` value of its own is alive at an await. A fact the fn would
+    /// show nothing for is not worth a second analysis of its file.
+    pub blocks_if_reached: bool,
+    pub calls_block_in_place: bool,
+    pub holds_non_send: bool,
 }
 
 /// The receiver of a method call, as far as the code shows its type.
@@ -168,6 +176,81 @@ impl FileSummary {
             && self.impls.iter().all(|t| t.module < nm)
             && self.calls.iter().all(|c| c.caller < nf)
     }
+}
+
+/// Rules that report blocking calls in a fn reached from async code.
+const BLOCKING_RULES: &[&str] = &[
+    "blocking-sleep",
+    "blocking-fs",
+    "blocking-net",
+    "blocking-process",
+    "blocking-stdin",
+    "blocking-channel",
+    "tokio-blocking-api-in-async",
+    "block-on-in-async",
+    "cpu-heavy-in-async",
+];
+
+/// The summary of one file, and the probes of its fns (which turn the
+/// model's sync code "maybe async": the model is not used after this).
+pub fn summarize_and_probe(m: &mut Model<'_>) -> FileSummary {
+    let mut s = summarize(m);
+    if s.fns.is_empty() {
+        return s;
+    }
+    let innermost = |s: &FileSummary, r: &Range<usize>| {
+        s.fns
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.range.start <= r.start && r.end <= f.range.end)
+            .min_by_key(|(_, f)| f.range.len())
+            .map(|(i, _)| i)
+    };
+    for c in &m.calls {
+        if let Callee::Path(p) = &c.callee
+            && p.last() == "block_in_place"
+            && let Some(i) = innermost(&s, &c.range)
+        {
+            s.fns[i].calls_block_in_place = true;
+        }
+    }
+    for h in &m.holds {
+        let l = &m.lives[h.live];
+        if matches!(
+            l.kind,
+            LiveKind::Rc | LiveKind::RefCellRef | LiveKind::Guard(_) | LiveKind::SpanGuard
+        ) && let Some(i) = innermost(&s, &l.range)
+        {
+            s.fns[i].holds_non_send = true;
+        }
+    }
+    for (_, _, r) in &m.captures {
+        if let Some(i) = innermost(&s, r) {
+            s.fns[i].holds_non_send = true;
+        }
+    }
+    // As if every sync fn were reached from async code.
+    let mut any = false;
+    for i in 0..m.calls.len() {
+        let Some(b) = m.calls[i].body else { continue };
+        if m.calls[i].ctx == Ctx::Sync
+            && let Some((fi, own)) = owner(m, b)
+            && own.inline_only
+            && m.bodies[m.fns[fi].body].kind == BodyKind::SyncFn
+        {
+            m.calls[i].ctx = Ctx::MaybeAsync;
+            any = true;
+        }
+    }
+    if any {
+        let ids: Vec<String> = BLOCKING_RULES.iter().map(|r| r.to_string()).collect();
+        for r in crate::analysis::rule_ranges(m, &ids) {
+            if let Some(i) = innermost(&s, &r) {
+                s.fns[i].blocks_if_reached = true;
+            }
+        }
+    }
+    s
 }
 
 /// Reads the summary of one file from its model.
@@ -515,6 +598,9 @@ impl ItemWalk<'_> {
             local_reached: false,
             local_flavor: false,
             local_send: false,
+            blocks_if_reached: false,
+            calls_block_in_place: false,
+            holds_non_send: false,
         });
         self.by_sig.insert(sig as *const syn::Signature, i);
         if owner.is_none() {
