@@ -268,7 +268,7 @@ fn held_out_cases_recall_and_precision() {
         .collect();
     cases.sort();
     assert!(cases.len() >= 8);
-    let mut score = |args: &[&str]| {
+    let score = |args: &[&str]| {
         let (mut expected, mut found, mut reported, mut right) = (0, 0, 0, 0);
         for c in &cases {
             let name = c.file_name().unwrap().to_string_lossy().to_string();
