@@ -6,10 +6,6 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use rust_async_skill::analysis::{DiagnoseOptions, diagnose};
 use std::hint::black_box;
 
-// The binary's allocator: analysis threads allocate from mimalloc.
-#[global_allocator]
-static ALLOC: rust_async_skill::alloc::SplitAlloc = rust_async_skill::alloc::SplitAlloc;
-
 #[path = "corpus.rs"]
 mod corpus;
 use corpus::source;

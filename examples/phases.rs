@@ -9,17 +9,12 @@ mod corpus;
 
 use std::time::{Duration, Instant};
 
-#[global_allocator]
-static ALLOC: rust_async_skill::alloc::SplitAlloc = rust_async_skill::alloc::SplitAlloc;
-
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
 }
 
 fn main() {
-    // As on the analysis threads of the binary.
-    rust_async_skill::alloc::use_fast_heap_on_this_thread();
     let sizes: Vec<usize> = std::env::args()
         .skip(1)
         .filter_map(|a| a.parse().ok())

@@ -14,6 +14,11 @@ file's parse errors) or hang (the timeout). When a crate crashes or hangs,
 its files are re-run one by one to name the culprits.
 
 Exit status: 0 when no crate crashed or hung, 1 otherwise, 2 on bad usage.
+With --baseline-check DIR, each crate's findings are also written to a
+baseline (`check --write-baseline DIR/CRATE.json`) and the crate re-checked
+against it (`check --baseline`): any finding reported then is a baseline
+that does not hold its own findings (printed; exit 1).
+
 No dependencies beyond Python 3.8.
 """
 
@@ -61,9 +66,9 @@ def count_lines(path):
     return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
 
 
-def run_check(binary, paths, timeout, runtime):
+def run_check(binary, paths, timeout, runtime, extra=()):
     """(status, seconds, parsed JSON or None, stderr). status: 'ok', 'crash', 'hang'."""
-    cmd = [binary, "check", "--format", "json", "--runtime", runtime] + list(paths)
+    cmd = [binary, "check", "--format", "json", "--runtime", runtime] + list(extra) + list(paths)
     t0 = time.monotonic()
     try:
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
@@ -100,6 +105,8 @@ def main():
     ap.add_argument("--runtime", default="tokio")
     ap.add_argument("--findings", help="write every finding as one JSON line here (for sampling)")
     ap.add_argument("--json", help="write the report as JSON here")
+    ap.add_argument("--baseline-check", metavar="DIR",
+                    help="write each crate's baseline in DIR, re-check against it, report what is still new")
     args = ap.parse_args()
 
     binary = args.bin or default_bin()
@@ -108,6 +115,7 @@ def main():
         return 2
 
     rows = []
+    baseline_rows = []
     per_rule_total = collections.Counter()
     all_findings = []
     failures = []
@@ -143,6 +151,17 @@ def main():
                 if s != "ok":
                     culprits.append({"file": f, "status": s, "seconds": round(fdt, 2), "stderr": ferr[-500:]})
             failures.append({"crate": name, "status": status, "stderr": err[-1000:], "files": culprits})
+        if args.baseline_check and status == "ok":
+            os.makedirs(args.baseline_check, exist_ok=True)
+            base = os.path.join(args.baseline_check, name + ".json")
+            run_check(binary, [crate], args.timeout, args.runtime, ["--write-baseline", base])
+            s2, _, doc2, _ = run_check(binary, [crate], args.timeout, args.runtime, ["--baseline", base])
+            still = [(f.get("path"), fd["span"]["start"]["line"], fd["rule"])
+                     for f in (doc2 or {}).get("files", []) for fd in f.get("findings", [])]
+            baselined = sum(e.get("count", 0) for e in json.load(open(base)).get("findings", []))
+            baseline_rows.append((name, baselined, len(still), s2))
+            for x in still:
+                failures.append({"crate": name, "status": "new after baseline", "detail": x})
         n = sum(per_rule.values())
         per_rule_total.update(per_rule)
         rows.append({
@@ -178,8 +197,12 @@ def main():
         for s in r["skipped"]:
             print("  note: %s: %s" % (r["crate"], s))
     print()
+    if args.baseline_check:
+        print("baseline round trip: %d crate(s), %d finding(s) recorded, %d new after re-checking" % (
+            len(baseline_rows), sum(r[1] for r in baseline_rows), sum(r[2] for r in baseline_rows)))
+        print()
     if failures:
-        print("CRASHES / HANGS:")
+        print("CRASHES / HANGS / NEW AFTER BASELINE:")
         for f in failures:
             print("  " + json.dumps(f))
     else:

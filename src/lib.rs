@@ -3,15 +3,16 @@
 //!
 //! See ARCHITECTURE.md for the map of modules and their invariants.
 
-pub mod alloc;
 pub mod analysis;
 pub mod cli;
 pub mod explain;
 pub mod fix;
 pub mod fsio;
+pub mod hook;
 pub mod install;
 pub mod limits;
 pub mod mcp;
+pub mod project;
 pub mod retrieval_eval;
 pub mod search;
 pub mod skill;

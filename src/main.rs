@@ -3,9 +3,6 @@
 use clap::Parser;
 use std::process::ExitCode;
 
-#[global_allocator]
-static ALLOC: rust_async_skill::alloc::SplitAlloc = rust_async_skill::alloc::SplitAlloc;
-
 fn main() -> ExitCode {
     let cli = rust_async_skill::cli::Cli::parse();
     ExitCode::from(rust_async_skill::cli::run(cli))

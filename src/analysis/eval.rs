@@ -6,7 +6,7 @@
 //! `//@ runtime: async-std` sets the runtime option. Every finding of every
 //! rule is scored against the markers: a finding with a matching marker is
 //! a true positive, one without is a false positive, a marker without a
-//! finding is a false negative. Used by tests/analysis_eval.rs and
+//! finding is a false negative. Used by tests/it/analysis_eval.rs and
 //! `cargo run --example eval_rules`.
 
 use super::{DiagnoseOptions, Runtime, diagnose, rule_docs};

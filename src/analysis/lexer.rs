@@ -49,6 +49,19 @@ fn is_ident_continue(c: char) -> bool {
 
 /// Splits `src` into tokens, skipping whitespace and comments.
 pub fn lex(src: &str) -> Vec<Tok> {
+    lex_inner(src, None)
+}
+
+/// [`lex`], plus the byte range of every `//` line comment (without its
+/// newline), for readers of comment directives: a `//` inside a string
+/// literal is not a comment here.
+pub fn lex_with_comments(src: &str) -> (Vec<Tok>, Vec<Range<usize>>) {
+    let mut comments = Vec::new();
+    let toks = lex_inner(src, Some(&mut comments));
+    (toks, comments)
+}
+
+fn lex_inner(src: &str, mut comments: Option<&mut Vec<Range<usize>>>) -> Vec<Tok> {
     let bytes = src.as_bytes();
     let mut toks = Vec::with_capacity(src.len() / 4);
     let mut i = 0usize;
@@ -62,8 +75,12 @@ pub fn lex(src: &str) -> Vec<Tok> {
         }
         // Comments.
         if b == b'/' && i + 1 < n && bytes[i + 1] == b'/' {
+            let start = i;
             while i < n && bytes[i] != b'\n' {
                 i += 1;
+            }
+            if let Some(c) = comments.as_deref_mut() {
+                c.push(start..i);
             }
             continue;
         }

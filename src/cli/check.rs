@@ -5,7 +5,9 @@
 //! error, 2 on a usage or I/O error (the other files are still checked).
 
 use super::{CheckArgs, CheckFormat};
-use crate::analysis::{self, DiagnoseOptions, Diagnosis, Finding, LineIndex, Runtime, Severity};
+use crate::analysis::{self, Diagnosis, Finding, LineIndex, Runtime, Severity};
+use crate::project::baseline::{self, Baseline};
+use crate::project::{self, Config, Configs, Overrides, Suppressed};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -15,27 +17,36 @@ use std::str::FromStr;
 struct Checked {
     /// Shown path (`<stdin>` for stdin).
     name: String,
+    /// The file (`None` for stdin).
+    path: Option<PathBuf>,
     text: String,
     diagnosis: Diagnosis,
+    /// Silenced by the code (comments, twin lints).
+    suppressed: Vec<Suppressed>,
+    /// Silenced by the baseline.
+    baselined: Vec<Suppressed>,
 }
 
 pub fn run(args: &CheckArgs) -> u8 {
-    let runtime = match Runtime::from_str(&args.runtime) {
+    let runtime = match args.runtime.as_deref().map(Runtime::from_str).transpose() {
         Ok(r) => r,
         Err(e) => return super::fail(format!("--runtime: {e}")),
     };
-    let opts = DiagnoseOptions {
+    let overrides = Overrides {
         runtime,
-        rules: if args.rules.is_empty() {
-            None
-        } else {
-            Some(args.rules.clone())
-        },
-        ..DiagnoseOptions::default()
+        rules: (!args.rules.is_empty()).then(|| args.rules.clone()),
     };
-    if let Err(e) = analysis::diagnose("", &opts) {
+    if let Err(e) = analysis::diagnose("", &project::options(&Config::default(), &overrides)) {
         return super::fail(format!("--rule: {e}"));
     }
+    let base = match &args.baseline {
+        Some(p) => match Baseline::read(p) {
+            Ok(b) => Some(b),
+            Err(e) => return super::fail(format!("--baseline: {e}")),
+        },
+        None => None,
+    };
+    analysis::krate::configure(args.single_file, args.cache);
     let stdin_mode =
         args.paths.is_empty() || (args.paths.len() == 1 && args.paths[0] == Path::new("-"));
     let mut io_error = false;
@@ -48,11 +59,14 @@ pub fn run(args: &CheckArgs) -> u8 {
         let Ok(text) = String::from_utf8(bytes) else {
             return super::fail("stdin is not valid UTF-8 text");
         };
-        match analysis::diagnose(&text, &opts) {
-            Ok(d) => checked.push(Checked {
+        match project::check_text(None, &text, &Config::default(), &overrides) {
+            Ok(c) => checked.push(Checked {
                 name: "<stdin>".into(),
+                path: None,
                 text,
-                diagnosis: d,
+                diagnosis: c.diagnosis,
+                suppressed: c.suppressed,
+                baselined: Vec::new(),
             }),
             Err(e) => return super::fail(format!("stdin: {e}")),
         }
@@ -73,38 +87,89 @@ pub fn run(args: &CheckArgs) -> u8 {
                 }
             }
         }
-        if args.single_file {
-            check_alone(&files, &opts, &mut checked, &mut io_error);
-        } else {
-            // Files inside a Cargo package are analysed as part of their crate.
-            for r in analysis::krate::check_files(&files, &opts, args.cache) {
-                match r {
-                    Ok(c) => checked.push(Checked {
-                        name: c.name,
-                        text: c.text,
-                        diagnosis: c.diagnosis,
-                    }),
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        io_error = true;
+        let mut configs = Configs::new();
+        let mut bad_configs = Vec::new();
+        for f in files {
+            let config = match configs.for_file(&f) {
+                Ok(c) => c,
+                Err(e) => {
+                    // Said once per manifest, not once per file.
+                    let msg = e.to_string();
+                    if !bad_configs.contains(&msg) {
+                        eprintln!("error: {msg}");
+                        bad_configs.push(msg);
                     }
+                    io_error = true;
+                    continue;
+                }
+            };
+            if config.excludes(&f) {
+                continue;
+            }
+            let bytes = match std::fs::read(&f) {
+                Ok(b) => b,
+                Err(e) => {
+                    eprintln!("error: {}: {e}", f.display());
+                    io_error = true;
+                    continue;
+                }
+            };
+            let Ok(text) = String::from_utf8(bytes) else {
+                eprintln!("error: {}: not valid UTF-8 text; skipped", f.display());
+                io_error = true;
+                continue;
+            };
+            match project::check_text(Some(&f), &text, &config, &overrides) {
+                Ok(c) => checked.push(Checked {
+                    name: f.display().to_string(),
+                    path: Some(f),
+                    text,
+                    diagnosis: c.diagnosis,
+                    suppressed: c.suppressed,
+                    baselined: Vec::new(),
+                }),
+                Err(e) => {
+                    eprintln!("error: {}: {e}", f.display());
+                    io_error = true;
                 }
             }
         }
     }
+    if let Some(b) = &base {
+        apply_baseline(
+            &mut checked,
+            b,
+            args.baseline.as_deref().unwrap_or(Path::new(".")),
+        );
+    }
+    if let Some(out) = &args.write_baseline {
+        let keys = checked.iter().flat_map(|c| {
+            let name = baseline_name(c, out);
+            baseline::keys(&name, &c.text, &c.diagnosis.findings)
+        });
+        let b = Baseline::from_keys(keys);
+        if let Err(e) = crate::fsio::write_atomic(out, &b.to_json()) {
+            return super::fail(format!("--write-baseline: {}: {e}", out.display()));
+        }
+        let n: usize = b.findings.iter().map(|e| e.count).sum();
+        eprintln!("wrote {n} finding(s) to the baseline {}", out.display());
+    }
     let problems = checked.iter().any(|c| c.diagnosis.has_problems());
+    let show = args.show_suppressed;
     let out = match args.format {
-        CheckFormat::Human => human(&checked),
+        // Writing a baseline records the findings: the summary says enough.
+        CheckFormat::Human if args.write_baseline.is_some() => total_summary(&checked) + "\n",
+        CheckFormat::Human => human(&checked, show),
         CheckFormat::Json => {
             let v = if stdin_mode {
-                serde_json::to_value(&checked[0].diagnosis).unwrap_or(Value::Null)
+                file_json(&checked[0], show, false)
             } else {
-                files_json(&checked)
+                files_json(&checked, show)
             };
             serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
         }
         CheckFormat::Sarif => {
-            serde_json::to_string_pretty(&sarif(&checked)).unwrap_or_default() + "\n"
+            serde_json::to_string_pretty(&sarif(&checked, show)).unwrap_or_default() + "\n"
         }
     };
     let mut stdout = std::io::stdout().lock();
@@ -117,45 +182,40 @@ pub fn run(args: &CheckArgs) -> u8 {
     }
     if io_error {
         super::EXIT_ERROR
-    } else if problems {
+    } else if problems && args.write_baseline.is_none() {
         1
     } else {
         0
     }
 }
 
-/// Each file alone (`--single-file`).
-fn check_alone(
-    files: &[PathBuf],
-    opts: &DiagnoseOptions,
-    checked: &mut Vec<Checked>,
-    io_error: &mut bool,
-) {
-    for f in files {
-        let bytes = match std::fs::read(f) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("error: {}: {e}", f.display());
-                *io_error = true;
-                continue;
-            }
-        };
-        let Ok(text) = String::from_utf8(bytes) else {
-            eprintln!("error: {}: not valid UTF-8 text; skipped", f.display());
-            *io_error = true;
-            continue;
-        };
-        match analysis::diagnose(&text, opts) {
-            Ok(d) => checked.push(Checked {
-                name: f.display().to_string(),
-                text,
-                diagnosis: d,
-            }),
-            Err(e) => {
-                eprintln!("error: {}: {e}", f.display());
-                *io_error = true;
+/// The file's name in a baseline kept at `at`.
+fn baseline_name(c: &Checked, at: &Path) -> String {
+    match &c.path {
+        Some(p) => baseline::file_name(p, at),
+        None => c.name.clone(),
+    }
+}
+
+/// Moves the findings the baseline holds out of the reported ones.
+fn apply_baseline(checked: &mut [Checked], b: &Baseline, at: &Path) {
+    let mut budget = b.budget();
+    for c in checked {
+        let name = baseline_name(c, at);
+        let keys = baseline::keys(&name, &c.text, &c.diagnosis.findings);
+        let findings = std::mem::take(&mut c.diagnosis.findings);
+        for (f, k) in findings.into_iter().zip(keys) {
+            if budget.take(&k) {
+                c.baselined.push(Suppressed {
+                    finding: f,
+                    by: "the baseline".into(),
+                    reason: String::new(),
+                });
+            } else {
+                c.diagnosis.findings.push(f);
             }
         }
+        c.diagnosis.summary = project::summary(&c.diagnosis, c.suppressed.len(), c.baselined.len());
     }
 }
 
@@ -186,46 +246,89 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     out.extend(found);
 }
 
-fn files_json(checked: &[Checked]) -> Value {
-    let files: Vec<Value> = checked
-        .iter()
-        .map(|c| {
-            let mut v = serde_json::to_value(&c.diagnosis).unwrap_or_else(|_| json!({}));
-            if let Value::Object(map) = &mut v {
-                let mut with_path = serde_json::Map::new();
-                with_path.insert("path".into(), Value::String(c.name.clone()));
-                with_path.extend(std::mem::take(map));
-                *map = with_path;
-            }
-            v
-        })
-        .collect();
+/// One file's object: the tool's fields (and `path` for files), plus the
+/// silenced findings when asked.
+fn file_json(c: &Checked, show: bool, with_path: bool) -> Value {
+    let mut v = serde_json::to_value(&c.diagnosis).unwrap_or_else(|_| json!({}));
+    if let Value::Object(map) = &mut v {
+        if with_path {
+            let mut with_path = serde_json::Map::new();
+            with_path.insert("path".into(), Value::String(c.name.clone()));
+            with_path.extend(std::mem::take(map));
+            *map = with_path;
+        }
+        if show {
+            let silenced: Vec<Value> = c
+                .suppressed
+                .iter()
+                .chain(&c.baselined)
+                .map(|s| {
+                    let mut f = serde_json::to_value(&s.finding).unwrap_or_else(|_| json!({}));
+                    if let Value::Object(m) = &mut f {
+                        m.insert("suppressed_by".into(), Value::String(s.by.clone()));
+                        if !s.reason.is_empty() {
+                            m.insert("reason".into(), Value::String(s.reason.clone()));
+                        }
+                    }
+                    f
+                })
+                .collect();
+            map.insert("suppressed".into(), Value::Array(silenced));
+        }
+    }
+    v
+}
+
+fn files_json(checked: &[Checked], show: bool) -> Value {
+    let files: Vec<Value> = checked.iter().map(|c| file_json(c, show, true)).collect();
     json!({ "files": files, "summary": total_summary(checked) })
 }
 
 fn total_summary(checked: &[Checked]) -> String {
-    let (mut e, mut w, mut i) = (0, 0, 0);
+    let (mut e, mut w, mut i, mut s, mut b) = (0, 0, 0, 0, 0);
     for c in checked {
-        let (a, b, d) = c.diagnosis.counts();
-        e += a;
-        w += b;
-        i += d;
+        let (x, y, z) = c.diagnosis.counts();
+        e += x;
+        w += y;
+        i += z;
+        s += c.suppressed.len();
+        b += c.baselined.len();
     }
     let files = if checked.len() == 1 {
         "1 file".to_string()
     } else {
         format!("{} files", checked.len())
     };
-    format!("{files} checked: {}", analysis::summarize(e, w, i))
+    let counts = Diagnosis {
+        findings: Vec::new(),
+        parse: analysis::ParseInfo {
+            mode: analysis::ParseMode::File,
+            errors: Vec::new(),
+        },
+        summary: String::new(),
+    };
+    let mut text = project::summary(&counts, s, b);
+    // `project::summary` counted no findings: put the real counts first.
+    text = text.replacen("no findings", &analysis::summarize(e, w, i), 1);
+    format!("{files} checked: {text}")
 }
 
 /// rustc-like text.
-fn human(checked: &[Checked]) -> String {
+fn human(checked: &[Checked], show: bool) -> String {
     let mut s = String::new();
     for c in checked {
         let index = LineIndex::new(&c.text);
         for f in &c.diagnosis.findings {
-            render(&mut s, &c.name, &index, f);
+            render(&mut s, &c.name, &index, f, None);
+        }
+        if show {
+            for x in c.suppressed.iter().chain(&c.baselined) {
+                let mut note = format!("suppressed by {}", x.by);
+                if !x.reason.is_empty() {
+                    note.push_str(&format!(": {}", x.reason));
+                }
+                render(&mut s, &c.name, &index, &x.finding, Some(&note));
+            }
         }
         if c.diagnosis.parse.mode == analysis::ParseMode::Tokens {
             for e in &c.diagnosis.parse.errors {
@@ -241,11 +344,12 @@ fn human(checked: &[Checked]) -> String {
     s
 }
 
-fn render(s: &mut String, name: &str, index: &LineIndex<'_>, f: &Finding) {
-    let level = match f.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
+fn render(s: &mut String, name: &str, index: &LineIndex<'_>, f: &Finding, silenced: Option<&str>) {
+    let level = match (silenced, f.severity) {
+        (Some(_), _) => "suppressed",
+        (None, Severity::Error) => "error",
+        (None, Severity::Warning) => "warning",
+        (None, Severity::Info) => "info",
     };
     let line = f.span.start.line;
     let width = line.to_string().len();
@@ -277,6 +381,9 @@ fn render(s: &mut String, name: &str, index: &LineIndex<'_>, f: &Finding) {
     if let Some(a) = &f.assumption {
         s.push_str(&format!("{pad} = note: {a}\n"));
     }
+    if let Some(why) = silenced {
+        s.push_str(&format!("{pad} = note: {why}\n"));
+    }
     s.push('\n');
 }
 
@@ -289,7 +396,11 @@ fn sarif_level(s: Severity) -> &'static str {
 }
 
 /// SARIF 2.1.0, as GitHub code scanning accepts it.
-fn sarif(checked: &[Checked]) -> Value {
+///
+/// Silenced findings are left out, or with `show` listed with a SARIF
+/// `suppressions` entry (`inSource` for the code's own, `external` for the
+/// baseline), which code scanning shows as suppressed rather than open.
+fn sarif(checked: &[Checked], show: bool) -> Value {
     let docs = analysis::rule_docs();
     let rules: Vec<Value> = docs
         .iter()
@@ -319,13 +430,24 @@ fn sarif(checked: &[Checked]) -> Value {
                 .trim_start_matches("./")
                 .to_string()
         };
-        for f in &c.diagnosis.findings {
+        let silenced: &[Suppressed] = &[];
+        let listed = c.diagnosis.findings.iter().map(|f| (f, None)).chain(
+            (if show { &c.suppressed[..] } else { silenced })
+                .iter()
+                .map(|x| (&x.finding, Some((x, "inSource"))))
+                .chain(
+                    (if show { &c.baselined[..] } else { silenced })
+                        .iter()
+                        .map(|x| (&x.finding, Some((x, "external")))),
+                ),
+        );
+        for (f, why) in listed {
             let idx = docs.iter().position(|d| d.id == f.rule).unwrap_or(0);
             let mut text = format!("{} Help: {}", f.message, f.help);
             if let Some(a) = &f.assumption {
                 text.push_str(&format!(" Note: {a}"));
             }
-            results.push(json!({
+            let mut result = json!({
                 "ruleId": f.rule,
                 "ruleIndex": idx,
                 "level": sarif_level(f.severity),
@@ -341,7 +463,15 @@ fn sarif(checked: &[Checked]) -> Value {
                         }
                     }
                 }]
-            }));
+            });
+            if let Some((x, kind)) = why {
+                let mut justification = format!("suppressed by {}", x.by);
+                if !x.reason.is_empty() {
+                    justification.push_str(&format!(": {}", x.reason));
+                }
+                result["suppressions"] = json!([{ "kind": kind, "justification": justification }]);
+            }
+            results.push(result);
         }
     }
     json!({

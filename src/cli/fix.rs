@@ -3,8 +3,8 @@
 //! unified diff, or rewrites the file atomically (temp file + rename,
 //! permissions kept).
 use super::{FixArgs, fail};
-use crate::analysis::DiagnoseOptions;
-use crate::fix::suggest_fix;
+use crate::fix::suggest_fix_with;
+use crate::project::{self, Config, Configs, Overrides};
 use std::io::{Read, Write};
 use std::path::Path;
 
@@ -29,11 +29,31 @@ pub fn run(args: &FixArgs) -> u8 {
     let Ok(code) = String::from_utf8(bytes) else {
         return fail(format_args!("{label} is not UTF-8 text"));
     };
-    let opts = DiagnoseOptions {
-        rules: (!args.rules.is_empty()).then(|| args.rules.clone()),
-        ..Default::default()
+    // A file gets its package's configuration; stdin only its own comments.
+    let path = (!from_stdin).then(|| args.path.as_deref().unwrap());
+    let config = match path {
+        Some(p) => match Configs::new().for_file(p) {
+            Ok(c) => c,
+            Err(e) => return fail(e),
+        },
+        None => Default::default(),
     };
-    let outcome = match suggest_fix(&code, &opts) {
+    let config: &Config = &config;
+    if let Some(p) = path
+        && config.excludes(p)
+    {
+        eprintln!("{label}: excluded by the configuration's `exclude`; not changed");
+        if !args.write && !args.diff {
+            let _ = std::io::stdout().write_all(code.as_bytes());
+        }
+        return 0;
+    }
+    let mut opts = project::options(config, &Overrides::default());
+    opts.rules = (!args.rules.is_empty()).then(|| args.rules.clone());
+    let analyse = |text: &str, _: &crate::analysis::DiagnoseOptions| {
+        project::check_text(path, text, config, &Overrides::default()).map(|c| c.diagnosis)
+    };
+    let outcome = match suggest_fix_with(&code, &opts, &analyse) {
         Ok(o) => o,
         Err(e) => return fail(e),
     };

@@ -28,7 +28,7 @@ pub fn run(args: &InstallArgs, action: Action) -> u8 {
         if client != Client::Cursor || action != Action::Install {
             return fail("--link is for `install cursor` only");
         }
-        println!("{}", install::cursor::install_link(&ctx.exe_str()));
+        println!("{}", install::cursor::install_link(&ctx.launch));
         eprintln!(
             "Open this link to add the MCP server to Cursor (Cursor asks you to confirm).\n\
              The link carries no skill files: `rust-async-skill install cursor` copies them too."
@@ -65,8 +65,8 @@ pub fn run(args: &InstallArgs, action: Action) -> u8 {
     }
     if action == Action::Install {
         if plan.target.config.is_some() {
-            println!("  the server runs: {} serve", ctx.exe.display());
-            if in_cargo_target(&ctx) {
+            println!("  the server runs: {}", ctx.launch.display());
+            if !ctx.launch.is_npx() && in_cargo_target(&ctx) {
                 println!(
                     "  note: this binary lives in a cargo target folder; `cargo install` gives it a stable path (then run install again)"
                 );

@@ -46,6 +46,9 @@ pub enum Command {
     Install(InstallArgs),
     /// Remove what `install` added.
     Uninstall(InstallArgs),
+    /// The after-edit hook: reads the client's hook payload (JSON) on stdin, checks the
+    /// Rust files the edit touched, and answers in that client's feedback channel.
+    Hook(HookArgs),
     /// Rebuild the prebuilt search index in index/, or check that it matches the skill.
     Index(IndexArgs),
     /// Write the installable skill bundle DIR/skills/rust-async-internals/.
@@ -100,10 +103,11 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
-    /// The async runtime the code targets: tokio, async-std, smol or any.
-    #[arg(long, default_value = "tokio")]
-    pub runtime: String,
-    /// Run only these rules (repeatable).
+    /// The async runtime the code targets: tokio, async-std, smol or any
+    /// [default: the package's configuration, else tokio].
+    #[arg(long)]
+    pub runtime: Option<String>,
+    /// Run only these rules (repeatable; overrides the configuration's levels).
     #[arg(long = "rule", value_name = "ID")]
     pub rules: Vec<String>,
     /// Analyse each file alone, without following calls across the files
@@ -116,6 +120,16 @@ pub struct CheckArgs {
     /// file of a big crate then analyses only that file.
     #[arg(long, conflicts_with = "single_file")]
     pub cache: bool,
+    /// Also list the findings that suppression comments, `#[allow]` of a twin lint
+    /// or the baseline silenced (they are always counted in the summary).
+    #[arg(long)]
+    pub show_suppressed: bool,
+    /// Report only the findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings in this baseline file (JSON, sorted; commit it) and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -158,6 +172,18 @@ pub struct InstallArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Feedback: claude-code and codex print `additionalContext` JSON (`decision: block` \
+when an error is on the edited lines), cursor prints `additional_context` JSON, windsurf exits 2 \
+with the findings on stderr. A clean edit, a non-Rust file or another tool: no output, exit 0. \
+Bad input: one line on stderr, exit 0."
+)]
+pub struct HookArgs {
+    /// claude-code, codex, cursor or windsurf.
+    pub client: String,
+}
+
+#[derive(Args, Debug)]
 pub struct IndexArgs {
     /// Check that index/ matches the skill instead of rebuilding it (exit 1 when stale).
     #[arg(long)]
@@ -186,6 +212,7 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Rules(args)) => rules::run(&args),
         Some(Command::Install(args)) => install::run(&args, install::Action::Install),
         Some(Command::Uninstall(args)) => install::run(&args, install::Action::Uninstall),
+        Some(Command::Hook(args)) => crate::hook::run(&args.client),
         Some(Command::Index(args)) => index::run(&args),
         Some(Command::Bundle(args)) => bundle::run(&args),
         None if !std::io::stdin().is_terminal() => serve::run(&ServeArgs::default()),

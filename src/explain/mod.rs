@@ -6,10 +6,14 @@
 //!   for pasted code, the analyser's findings raise a concept.
 //! - `vocabulary.rs`: what places a query inside or outside the skill
 //!   (async anchor words, other ecosystems' words, concept names).
-//! - `answer.rs`: the chosen sections, cut to `max_tokens` at section
-//!   boundaries, and their Markdown form.
+//! - `pasted.rs`: the decorations of pasted tool output (paths, line
+//!   numbers, gutters, thread ids, durations) taken out before ranking.
+//! - `answer.rs`: the chosen sections (hedging over the runner-up concepts
+//!   when the ranking is unsure), cut to `max_tokens` at section boundaries,
+//!   and their Markdown form.
 
 mod answer;
+mod pasted;
 mod rank;
 mod vocabulary;
 

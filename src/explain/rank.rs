@@ -1,4 +1,5 @@
 //! Ranking concepts and sections for a query.
+use super::pasted::strip_decorations;
 use super::vocabulary::{contains_phrase, direct_concept, looks_like_rust_code, normalise};
 use super::{Explainer, Ranking};
 use crate::search::{Hit, tokenizer};
@@ -36,7 +37,9 @@ impl Explainer {
                 confidence: 1.0,
             };
         }
-        let all_terms = tokenizer::terms(query);
+        // Words come from the query without tool decorations; verbatim alias
+        // matches (below) still see it whole, numbers included.
+        let all_terms = tokenizer::terms(&strip_decorations(query));
         let looks_like_rust = looks_like_rust_code(query);
         let rusty = looks_like_rust || all_terms.iter().any(|t| self.rust_markers.contains(t));
         let lower = query.to_lowercase();

@@ -12,7 +12,8 @@
 pub mod verify;
 
 use crate::analysis::{
-    DiagnoseOptions, Edit, Finding, Fix, FixSafety, InputError, LineIndex, Span, diagnose,
+    DiagnoseOptions, Diagnosis, Edit, Finding, Fix, FixSafety, InputError, LineIndex, Span,
+    diagnose,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -60,6 +61,20 @@ fn safety_name(s: FixSafety) -> &'static str {
 /// Fixes `code`. `opts.rules` limits which rules are fixed; `remaining` always
 /// reports every rule, so nothing the fixes leave behind is hidden.
 pub fn suggest_fix(code: &str, opts: &DiagnoseOptions) -> Result<FixOutcome, InputError> {
+    suggest_fix_with(code, opts, &diagnose)
+}
+
+/// An analysis: [`diagnose`], or one that also applies a project's
+/// configuration and suppressions (`crate::project`).
+pub type Analyse<'a> = dyn Fn(&str, &DiagnoseOptions) -> Result<Diagnosis, InputError> + 'a;
+
+/// [`suggest_fix`] over the findings of `analyse`: what it does not report
+/// (a suppressed finding, a rule the configuration turns off) is not fixed.
+pub fn suggest_fix_with(
+    code: &str,
+    opts: &DiagnoseOptions,
+    analyse: &Analyse<'_>,
+) -> Result<FixOutcome, InputError> {
     let selected = opts.rules.clone();
     let all_rules = DiagnoseOptions {
         rules: None,
@@ -71,9 +86,9 @@ pub fn suggest_fix(code: &str, opts: &DiagnoseOptions) -> Result<FixOutcome, Inp
 
     let mut text = code.to_string();
     let mut edits = Vec::new();
-    let mut first: Option<crate::analysis::Diagnosis> = None;
+    let mut first: Option<Diagnosis> = None;
     for pass in 1..=MAX_PASSES {
-        let diagnosis = diagnose(&text, &all_rules)?;
+        let diagnosis = analyse(&text, &all_rules)?;
         let fixes: Vec<&Finding> = diagnosis
             .findings
             .iter()
@@ -95,7 +110,7 @@ pub fn suggest_fix(code: &str, opts: &DiagnoseOptions) -> Result<FixOutcome, Inp
         .filter(|f| is_selected(f) && f.fix.is_none())
         .cloned()
         .collect();
-    let remaining = diagnose(&text, &all_rules)?.findings;
+    let remaining = analyse(&text, &all_rules)?.findings;
     let diff =
         crate::textdiff::unified_labelled("a/snippet.rs", "b/snippet.rs", Some(code), Some(&text));
     Ok(FixOutcome {

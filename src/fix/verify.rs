@@ -9,7 +9,7 @@
 //! 3. the fixed code parses as well as the original (no new parse error);
 //! 4. fixing the fixed code changes nothing (idempotence).
 //!
-//! `cargo test --test fix_verify` enforces it; `cargo run --release
+//! `cargo test --test it fix_verify::` enforces it; `cargo run --release
 //! --example eval_fixes` prints the per-rule table.
 
 use super::suggest_fix;

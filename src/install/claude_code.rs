@@ -5,15 +5,16 @@
 //!   `~/.claude/skills/` (`$CLAUDE_CONFIG_DIR/skills/`).
 //! - project scope: `./.mcp.json`; skills in `./.claude/skills/`.
 //!
-//! Entry: `{"type": "stdio", "command": <binary>, "args": ["serve"], "env": {}}`.
-use super::{Client, Context, Scope, Target, json::Json};
+//! Entry: `{"type": "stdio", "command": <binary>, "args": ["serve"], "env": {}}`
+//! (through the npm launcher: `npx -y rust-async-skill serve`, see [`super::launch`]).
+use super::{Client, Context, Scope, Target, json::Json, launch::Launch};
 
 /// Our entry as `claude mcp add` writes a stdio server.
-pub fn entry(exe: &str) -> Json {
+pub fn entry(launch: &Launch) -> Json {
     Json::object([
         ("type", Json::string("stdio")),
-        ("command", Json::string(exe)),
-        ("args", Json::Array(vec![Json::string("serve")])),
+        ("command", Json::string(&launch.command)),
+        ("args", launch.args_json()),
         ("env", Json::Object(Vec::new())),
     ])
 }
@@ -36,7 +37,11 @@ pub fn target(scope: Scope, ctx: &Context) -> Target {
             ctx.cwd.join(".claude").join("skills"),
             vec![
                 "Claude Code asks once to approve the servers of .mcp.json when it starts in this folder".to_string(),
-                "commit .mcp.json and .claude/skills/ to share them; the binary path is this machine's".to_string(),
+                if ctx.launch.is_npx() {
+                    "commit .mcp.json and .claude/skills/ to share them (the entry runs npx, on any machine with Node.js)".to_string()
+                } else {
+                    "commit .mcp.json and .claude/skills/ to share them; the binary path is this machine's".to_string()
+                },
             ],
         ),
     };
@@ -44,7 +49,7 @@ pub fn target(scope: Scope, ctx: &Context) -> Target {
         client: Client::ClaudeCode,
         scope,
         config: Some(config),
-        entry: entry(&ctx.exe_str()),
+        entry: entry(&ctx.launch),
         skills_root,
         notes,
     }

@@ -8,13 +8,14 @@
 //! - the one-click install link
 //!   `cursor://anysphere.cursor-deeplink/mcp/install?name=NAME&config=BASE64(JSON)`.
 //!
-//! Entry: `{"command": <binary>, "args": ["serve"]}`.
-use super::{Client, Context, SERVER_NAME, Scope, Target, json::Json};
+//! Entry: `{"command": <binary>, "args": ["serve"]}`
+//! (through the npm launcher: `npx -y rust-async-skill serve`, see [`super::launch`]).
+use super::{Client, Context, SERVER_NAME, Scope, Target, json::Json, launch::Launch};
 
-pub fn entry(exe: &str) -> Json {
+pub fn entry(launch: &Launch) -> Json {
     Json::object([
-        ("command", Json::string(exe)),
-        ("args", Json::Array(vec![Json::string("serve")])),
+        ("command", Json::string(&launch.command)),
+        ("args", launch.args_json()),
     ])
 }
 
@@ -33,7 +34,7 @@ pub fn target(scope: Scope, ctx: &Context) -> Target {
         client: Client::Cursor,
         scope,
         config: Some(base.join("mcp.json")),
-        entry: entry(&ctx.exe_str()),
+        entry: entry(&ctx.launch),
         skills_root,
         notes: vec![
             "Cursor picks the server up by itself; check it under Cursor Settings > MCP"
@@ -43,8 +44,8 @@ pub fn target(scope: Scope, ctx: &Context) -> Target {
 }
 
 /// The deeplink that makes Cursor add our server after the user confirms.
-pub fn install_link(exe: &str) -> String {
-    let config = base64(entry(exe).to_minified().as_bytes());
+pub fn install_link(launch: &Launch) -> String {
+    let config = base64(entry(launch).to_minified().as_bytes());
     format!(
         "cursor://anysphere.cursor-deeplink/mcp/install?name={}&config={}",
         percent_encode(SERVER_NAME),
@@ -108,7 +109,7 @@ mod tests {
 
     #[test]
     fn link_shape() {
-        let link = install_link("/usr/bin/rust-async-skill");
+        let link = install_link(&Launch::binary("/usr/bin/rust-async-skill"));
         assert!(link.starts_with(
             "cursor://anysphere.cursor-deeplink/mcp/install?name=rust-async-skill&config="
         ));

@@ -12,13 +12,16 @@
 //! - [`fsio`]: atomic writes (temporary file + rename) and backups.
 //! - [`diff`]: the unified diff of `--dry-run`.
 //! - [`skill_dir`]: the skill's files in a skills folder, and the bundle.
+//! - [`launch`]: the command the clients run (this binary, or the npm launcher).
 pub mod claude_code;
 pub mod cursor;
 pub mod json;
+pub mod launch;
 pub mod skill_dir;
 pub mod windsurf;
 
 use json::Json;
+use launch::Launch;
 use skill_dir::SkillPlan;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -104,6 +107,9 @@ pub struct Context {
     pub exe: PathBuf,
     /// `$CLAUDE_CONFIG_DIR`, which moves `~/.claude` and `~/.claude.json`.
     pub claude_config_dir: Option<PathBuf>,
+    /// What the clients run: `exe serve`, or the npm launcher when the
+    /// launcher started this process (see [`launch`]).
+    pub launch: Launch,
 }
 
 impl Context {
@@ -125,11 +131,16 @@ impl Context {
             path: PathBuf::from("rust-async-skill"),
             source,
         })?;
+        let launch = Launch::from_env_value(
+            std::env::var_os(launch::LAUNCHER_ENV).as_deref(),
+            &exe.to_string_lossy(),
+        )?;
         Ok(Context {
             home,
             cwd,
             exe,
             claude_config_dir: nonempty("CLAUDE_CONFIG_DIR"),
+            launch,
         })
     }
 
@@ -352,19 +363,16 @@ fn merge_entry(existing: &Json, ours: &Json) -> Json {
 }
 
 /// Other entries that run the same program: likely duplicates the user made.
-fn same_program_elsewhere(servers: &json::Node, exe: &str) -> Vec<String> {
-    let exe_name = Path::new(exe).file_name();
+fn same_program_elsewhere(servers: &json::Node, ours: &Json) -> Vec<String> {
+    let Some(program) = launch::program_of(ours) else {
+        return Vec::new();
+    };
     servers
         .members()
         .unwrap_or_default()
         .iter()
         .filter(|m| m.key != SERVER_NAME)
-        .filter(|m| match m.value.to_json().get("command") {
-            Some(Json::String(c)) => {
-                c == exe || (exe_name.is_some() && Path::new(c).file_name() == exe_name)
-            }
-            _ => false,
-        })
+        .filter(|m| launch::program_of(&m.value.to_json()).as_ref() == Some(&program))
         .map(|m| m.key.clone())
         .collect()
 }
@@ -394,13 +402,11 @@ pub fn plan_config_install(path: &Path, entry: &Json) -> Result<ConfigPlan, Erro
                     ),
                 });
             }
-            if let Some(Json::String(exe)) = entry.get("command") {
-                for other in same_program_elsewhere(servers, exe) {
-                    notes.push(format!(
-                        "the entry \"{other}\" in {} runs the same program; remove it if it is a duplicate",
-                        path.display()
-                    ));
-                }
+            for other in same_program_elsewhere(servers, entry) {
+                notes.push(format!(
+                    "the entry \"{other}\" in {} runs the same program; remove it if it is a duplicate",
+                    path.display()
+                ));
             }
             match servers.member(SERVER_NAME) {
                 None => (

@@ -5,13 +5,14 @@
 //! - skills: `~/.codeium/windsurf/skills/` (user) or `./.windsurf/skills/`
 //!   (project, a "workspace skill").
 //!
-//! Entry: `{"command": <binary>, "args": ["serve"]}`.
-use super::{Client, Context, Scope, Target, json::Json};
+//! Entry: `{"command": <binary>, "args": ["serve"]}`
+//! (through the npm launcher: `npx -y rust-async-skill serve`, see [`super::launch`]).
+use super::{Client, Context, Scope, Target, json::Json, launch::Launch};
 
-pub fn entry(exe: &str) -> Json {
+pub fn entry(launch: &Launch) -> Json {
     Json::object([
-        ("command", Json::string(exe)),
-        ("args", Json::Array(vec![Json::string("serve")])),
+        ("command", Json::string(&launch.command)),
+        ("args", launch.args_json()),
     ])
 }
 
@@ -46,7 +47,7 @@ pub fn target(scope: Scope, ctx: &Context) -> Target {
         client: Client::Windsurf,
         scope,
         config,
-        entry: entry(&ctx.exe_str()),
+        entry: entry(&ctx.launch),
         skills_root,
         notes,
     }

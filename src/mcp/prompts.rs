@@ -27,15 +27,13 @@ impl AsyncSkillServer {
         &self,
         Parameters(args): Parameters<ExplainPromptArgs>,
     ) -> Vec<PromptMessage> {
-        let grounding =
-            match self
-                .knowledge
-                .explainer()
-                .explain(&args.topic, Detail::Brief, Some(2000))
-            {
-                Ok(answer) => render_markdown(&answer),
-                Err(e) => format!("(explain_concept could not answer: {e})"),
-            };
+        let grounding = match self
+            .explain_off_the_workers(args.topic.clone(), Detail::Brief, Some(2000))
+            .await
+        {
+            Ok(answer) => render_markdown(&answer),
+            Err(e) => format!("(explain_concept could not answer: {e})"),
+        };
         vec![PromptMessage::new_text(
             Role::User,
             format!(
@@ -65,7 +63,7 @@ impl AsyncSkillServer {
                         continue;
                     }
                     seen.push(f.concept.clone());
-                    if let Ok(answer) = self.knowledge.explainer().explain(&f.concept, Detail::Brief, Some(800)) {
+                    if let Ok(answer) = self.explain_off_the_workers(f.concept.clone(), Detail::Brief, Some(800)).await {
                         out.push_str("\n---\n");
                         out.push_str(&render_markdown(&answer));
                     }

@@ -230,6 +230,29 @@ fn parse_detail(args: &Args) -> Result<Detail, String> {
     }
 }
 
+impl AsyncSkillServer {
+    /// `Explainer::explain` on tokio's blocking pool: a search, and for
+    /// pasted code a whole analysis (a few ms), must not hold an async
+    /// worker (the `blocking-channel` rule would flag waiting on the
+    /// analysis thread here).
+    pub(crate) async fn explain_off_the_workers(
+        &self,
+        query: String,
+        detail: Detail,
+        max_tokens: Option<u32>,
+    ) -> Result<Explanation, String> {
+        let knowledge = self.knowledge;
+        tokio::task::spawn_blocking(move || {
+            knowledge
+                .explainer()
+                .explain(&query, detail, max_tokens)
+                .map_err(|e| e.to_string())
+        })
+        .await
+        .unwrap_or_else(|e| Err(format!("the explanation failed: {e}")))
+    }
+}
+
 #[tool_router(vis = "pub(crate)")]
 impl AsyncSkillServer {
     #[tool(
@@ -263,12 +286,11 @@ impl AsyncSkillServer {
             Err(e) => return error_result(e),
         };
         match self
-            .knowledge
-            .explainer()
-            .explain(&query, detail, max_tokens)
+            .explain_off_the_workers(query, detail, max_tokens)
+            .await
         {
             Ok(answer) => structured_result(&answer, render_markdown(&answer)),
-            Err(e) => error_result(e.to_string()),
+            Err(e) => error_result(e),
         }
     }
 

@@ -26,15 +26,8 @@ use super::{DiagnoseOptions, Diagnosis, Finding};
 use hashbrown::HashMap;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-
-/// One file as `check` reports it.
-pub struct Checked {
-    /// The file as the user named it.
-    pub name: String,
-    pub text: String,
-    pub diagnosis: Diagnosis,
-}
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Stack of a crate-pass thread (syn and the model recurse per nesting level).
 const STACK_BYTES: usize = 64 << 20;
@@ -45,243 +38,230 @@ fn pool() -> Option<&'static rayon::ThreadPool> {
         rayon::ThreadPoolBuilder::new()
             .thread_name(|i| format!("crate-{i}"))
             .stack_size(STACK_BYTES)
-            .start_handler(|_| crate::alloc::use_fast_heap_on_this_thread())
             .build()
             .ok()
     })
     .as_ref()
 }
 
-/// Checks `files` (paths as the user gave them), each as part of its
-/// Cargo package when it is in one. One result per file, in order; an
-/// error names the file and the problem.
-/// With `cache`, the summaries of the package's other files are kept in
-/// the user's cache folder and reused while their content is unchanged.
-pub fn check_files(
-    files: &[PathBuf],
+/// How `check` wants files analysed (set once by the command; the
+/// after-edit hook keeps the default).
+static ALONE: AtomicBool = AtomicBool::new(false);
+static CACHE: AtomicBool = AtomicBool::new(false);
+
+/// `alone`: each file by itself (`check --single-file`); `cache`: keep the
+/// package's summaries in the user's cache folder (`check --cache`).
+pub fn configure(alone: bool, cache: bool) {
+    ALONE.store(alone, Ordering::Relaxed);
+    CACHE.store(cache, Ordering::Relaxed);
+}
+
+/// What the crate pass knows about one package, for one set of options.
+struct Session {
+    inputs: Vec<Input>,
+    by_abs: HashMap<PathBuf, usize>,
+    phase1: Vec<Option<Phase1>>,
+    seeds: HashMap<usize, propagate::FileSeeds>,
+    /// Phase 3 results, computed when a file is asked for.
+    done: Mutex<HashMap<usize, Diagnosis>>,
+}
+
+type Sessions = Mutex<HashMap<(PathBuf, String), Arc<Session>>>;
+
+fn sessions() -> &'static Sessions {
+    static S: OnceLock<Sessions> = OnceLock::new();
+    S.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// The analysis of `path` (with this `text`) as part of its Cargo
+/// package's crate, or `None` when it is not in one (or the text is not
+/// what is on disk, or `check --single-file`): then the caller analyses
+/// the file alone. The package is analysed once per process and options.
+pub fn analyse_in_crate(
+    path: &Path,
+    text: &str,
     opts: &DiagnoseOptions,
-    cache: bool,
-) -> Vec<Result<Checked, String>> {
-    match pool() {
-        Some(p) => p.install(|| run(files, opts, cache)),
-        None => run(files, opts, cache),
+) -> Result<Option<Diagnosis>, super::InputError> {
+    super::validate(text, opts)?;
+    if ALONE.load(Ordering::Relaxed) {
+        return Ok(None);
     }
+    let Ok(abs) = std::fs::canonicalize(path) else {
+        return Ok(None);
+    };
+    let Some(pkg) = package::package_dir_of(&abs) else {
+        return Ok(None);
+    };
+    let key = (pkg.clone(), format!("{:?}/{:?}", opts.runtime, opts.rules));
+    let existing = sessions().lock().ok().and_then(|m| m.get(&key).cloned());
+    let session = match existing {
+        Some(s) => s,
+        None => {
+            let cache = CACHE.load(Ordering::Relaxed);
+            let built = match pool() {
+                Some(p) => p.install(|| build(&pkg, opts, cache)),
+                None => build(&pkg, opts, cache),
+            };
+            let Some(s) = built else {
+                return Ok(None);
+            };
+            let s = Arc::new(s);
+            if let Ok(mut m) = sessions().lock() {
+                m.insert(key, s.clone());
+            }
+            s
+        }
+    };
+    let Some(&i) = session.by_abs.get(&abs) else {
+        return Ok(None);
+    };
+    let same_text = session.inputs[i].text.as_deref().ok() == Some(text);
+    let Some(p1) = session.phase1[i].as_ref().filter(|_| same_text) else {
+        return Ok(None);
+    };
+    if let Some(d) = session.done.lock().ok().and_then(|m| m.get(&i).cloned()) {
+        return Ok(Some(d));
+    }
+    let fs = session.seeds.get(&i).filter(|fs| !fs.seeds.is_empty());
+    let d = match (fs, &p1.diagnosis) {
+        (None, Some(d)) => d.clone(),
+        // A summary from the cache: the file's own findings are computed now.
+        (None, None) => return Ok(None),
+        (Some(fs), alone) => {
+            let mut d = analyze(text, opts, &fs.seeds, |_| ()).map_or_else(|d| d, |(d, _)| d);
+            let alone = match alone {
+                Some(a) => a.findings.clone(),
+                None => match super::diagnose(text, opts) {
+                    Ok(a) => a.findings,
+                    Err(_) => Vec::new(),
+                },
+            };
+            attach_via(&mut d.findings, &alone, &p1.summary, fs);
+            let (e, w, n) = super::types::count(&d.findings);
+            d.summary = super::summarize(e, w, n);
+            d
+        }
+    };
+    if let Ok(mut m) = session.done.lock() {
+        m.insert(i, d.clone());
+    }
+    Ok(Some(d))
 }
 
 struct Input {
     abs: PathBuf,
-    /// Shown name.
+    /// Shown name (relative to the working directory when below it).
     name: String,
     text: Result<String, String>,
-    /// Asked for by the user (not only read for context).
-    asked: bool,
 }
 
 struct Phase1 {
-    diagnosis: Diagnosis,
+    /// The file's own diagnosis (`None` when its summary came from the cache).
+    diagnosis: Option<Diagnosis>,
     summary: summary::FileSummary,
 }
 
-fn run(files: &[PathBuf], opts: &DiagnoseOptions, use_cache: bool) -> Vec<Result<Checked, String>> {
+/// Phases 1 and 2 over the package at `dir`.
+fn build(dir: &Path, opts: &DiagnoseOptions, use_cache: bool) -> Option<Session> {
     let timer = Timer::new();
     let cwd = std::env::current_dir().unwrap_or_default();
-    // The asked files and their packages.
-    let mut inputs: Vec<Input> = Vec::new();
-    let mut by_abs: HashMap<PathBuf, usize> = HashMap::new();
-    let mut asked_idx: Vec<Result<usize, String>> = Vec::new();
-    let mut pkg_of_dir: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
-    let mut packages: Vec<PathBuf> = Vec::new();
-    for f in files {
-        let abs = match std::fs::canonicalize(f) {
-            Ok(a) => a,
-            Err(e) => {
-                asked_idx.push(Err(format!("{}: {e}", f.display())));
-                continue;
-            }
-        };
-        if let Some(&i) = by_abs.get(&abs) {
-            asked_idx.push(Ok(i));
-            continue;
-        }
-        let parent = abs.parent().unwrap_or(Path::new("")).to_path_buf();
-        let pkg = pkg_of_dir
-            .entry(parent)
-            .or_insert_with(|| package::package_dir_of(&abs))
-            .clone();
-        if let Some(p) = pkg
-            && !packages.contains(&p)
-        {
-            packages.push(p);
-        }
-        by_abs.insert(abs.clone(), inputs.len());
-        asked_idx.push(Ok(inputs.len()));
-        inputs.push(Input {
-            abs,
-            name: f.display().to_string(),
+    let pkg = package::load(dir)?;
+    let mut inputs: Vec<Input> = package_files(dir)
+        .into_iter()
+        .map(|p| Input {
+            name: shown(&p, &cwd),
+            abs: p,
             text: Err(String::new()),
-            asked: true,
-        });
-    }
-    // Every file of those packages, for context.
-    let mut pkgs: Vec<(package::Package, PathBuf, Vec<usize>)> = Vec::new();
-    for dir in packages {
-        let Some(pkg) = package::load(&dir) else {
-            continue;
-        };
-        let mut members = Vec::new();
-        for p in package_files(&dir) {
-            let i = *by_abs.entry(p.clone()).or_insert_with(|| {
-                inputs.push(Input {
-                    name: shown(&p, &cwd),
-                    abs: p,
-                    text: Err(String::new()),
-                    asked: false,
-                });
-                inputs.len() - 1
-            });
-            members.push(i);
-        }
-        pkgs.push((pkg, dir, members));
-    }
+        })
+        .collect();
+    let by_abs: HashMap<PathBuf, usize> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (x.abs.clone(), i))
+        .collect();
     inputs
         .par_iter_mut()
         .for_each(|inp| inp.text = read(&inp.abs, &inp.name, opts));
-    // Summaries kept from earlier runs, for the files not asked about.
-    let mut caches: Vec<cache::PackageCache> = Vec::new();
-    let mut cached: HashMap<usize, summary::FileSummary> = HashMap::new();
-    let mut hashes: HashMap<usize, u64> = HashMap::new();
-    if use_cache {
-        for (_, dir, members) in &pkgs {
-            let c = cache::PackageCache::load(dir);
-            for &i in members {
-                let Ok(text) = &inputs[i].text else { continue };
-                let h = cache::content_hash(text);
-                hashes.insert(i, h);
-                if !inputs[i].asked
-                    && let Some(s) = c.get(&inputs[i].abs, h)
-                {
-                    cached.insert(i, s.clone());
-                }
-            }
-            caches.push(c);
-        }
-    }
+    let mut cache = use_cache.then(|| cache::PackageCache::load(dir));
+    let hashes: Vec<Option<u64>> = inputs
+        .iter()
+        .map(|x| x.text.as_ref().ok().map(|t| cache::content_hash(t)))
+        .collect();
     timer.mark("read");
-    // Phase 1.
+    // Phase 1. A cached summary saves the analysis; that file's own
+    // findings are computed when it is asked for.
     let phase1: Vec<Option<Phase1>> = inputs
         .par_iter()
         .enumerate()
         .map(|(i, inp)| {
             let text = inp.text.as_ref().ok()?;
-            if let Some(s) = cached.get(&i) {
+            if let (Some(c), Some(h)) = (&cache, hashes[i])
+                && let Some(s) = c.get(&inp.abs, h)
+            {
                 return Some(Phase1 {
-                    diagnosis: unseen(),
+                    diagnosis: None,
                     summary: s.clone(),
                 });
             }
             Some(
                 analyze(text, opts, &Seeds::default(), summary::summarize_and_probe).map_or_else(
                     |d| Phase1 {
-                        diagnosis: d,
-                        summary: summary::FileSummary::default(),
+                        diagnosis: Some(d),
+                        summary: summary::FileSummary::empty(),
                     },
                     |(d, s)| Phase1 {
-                        diagnosis: d,
+                        diagnosis: Some(d),
                         summary: s,
                     },
                 ),
             )
         })
         .collect();
-    for ((_, dir, members), c) in pkgs.iter().zip(caches.iter_mut()) {
-        for &i in members {
-            if let (Some(p), Some(h)) = (&phase1[i], hashes.get(&i)) {
-                c.put(&inputs[i].abs, *h, &p.summary);
+    timer.mark("phase 1 (parse, model, rules, summaries)");
+    if let Some(c) = &mut cache {
+        for (i, p) in phase1.iter().enumerate() {
+            if let (Some(p), Some(h)) = (p, hashes[i]) {
+                c.put(&inputs[i].abs, h, &p.summary);
             }
         }
-        let paths: Vec<&Path> = members.iter().map(|&i| inputs[i].abs.as_path()).collect();
+        let paths: Vec<&Path> = inputs.iter().map(|x| x.abs.as_path()).collect();
         c.keep_only(&paths);
         c.save(dir);
     }
-    timer.mark("phase 1 (parse, model, rules, summaries)");
-    // Phase 2, per package.
+    // Phase 2.
     let empty = summary::FileSummary::empty();
-    let mut seeds: HashMap<usize, propagate::FileSeeds> = HashMap::new();
-    for (pkg, _, members) in &pkgs {
-        let sums: Vec<&summary::FileSummary> = members
-            .iter()
-            .map(|&i| phase1[i].as_ref().map_or(&empty, |p| &p.summary))
-            .collect();
-        let paths: Vec<PathBuf> = members.iter().map(|&i| inputs[i].abs.clone()).collect();
-        let names: Vec<String> = members.iter().map(|&i| inputs[i].name.clone()).collect();
-        let roots: Vec<resolve::Root> = pkg
-            .targets
-            .iter()
-            .filter_map(|t| {
-                let abs = std::fs::canonicalize(&t.root).ok()?;
-                let file = paths.iter().position(|p| *p == abs)?;
-                Some(resolve::Root {
-                    file,
-                    is_lib: t.is_lib,
-                })
+    let sums: Vec<&summary::FileSummary> = phase1
+        .iter()
+        .map(|p| p.as_ref().map_or(&empty, |p| &p.summary))
+        .collect();
+    let paths: Vec<PathBuf> = inputs.iter().map(|x| x.abs.clone()).collect();
+    let names: Vec<String> = inputs.iter().map(|x| x.name.clone()).collect();
+    let roots: Vec<resolve::Root> = pkg
+        .targets
+        .iter()
+        .filter_map(|t| {
+            let abs = std::fs::canonicalize(&t.root).ok()?;
+            Some(resolve::Root {
+                file: *by_abs.get(&abs)?,
+                is_lib: t.is_lib,
             })
-            .collect();
-        // A bug here must not cost the files their own findings: on a
-        // panic the package's files are reported as analysed alone.
-        let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let crates = resolve::Crates::build(sums, &paths, &roots, pkg.lib_name.as_deref());
-            propagate::seeds(&crates, &names, |local| inputs[members[local]].asked)
-        }))
-        .unwrap_or_default();
-        for (local, fs) in found {
-            seeds.insert(members[local], fs);
-        }
-    }
-    timer.mark("phase 2 (modules, resolution, propagation)");
-    // Phase 3: the asked files that gained facts, again.
-    let mut todo: Vec<(&usize, &propagate::FileSeeds)> = seeds.iter().collect();
-    todo.sort_by_key(|(i, _)| **i);
-    let again: Vec<(usize, Diagnosis)> = todo
-        .par_iter()
-        .filter(|(_, fs)| !fs.seeds.is_empty())
-        .filter_map(|&(&i, fs)| {
-            let text = inputs[i].text.as_ref().ok()?;
-            let d = analyze(text, opts, &fs.seeds, |_| ()).map_or_else(|d| d, |(d, _)| d);
-            Some((i, d))
         })
         .collect();
-    let mut phase1 = phase1;
-    for (i, mut d) in again {
-        let Some(p1) = phase1[i].as_mut() else {
-            continue;
-        };
-        if let Some(fs) = seeds.get(&i) {
-            attach_via(&mut d.findings, &p1.diagnosis.findings, &p1.summary, fs);
-            let (e, w, n) = super::types::count(&d.findings);
-            d.summary = super::summarize(e, w, n);
-        }
-        p1.diagnosis = d;
-    }
-    timer.mark("phase 3 (files with seeds, again)");
-    // The asked files, in order.
-    let mut out = Vec::with_capacity(asked_idx.len());
-    let mut inputs: Vec<Option<Input>> = inputs.into_iter().map(Some).collect();
-    let mut phase1: Vec<Option<Phase1>> = phase1;
-    for a in asked_idx {
-        out.push(a.and_then(|i| {
-            let inp = inputs[i].take().ok_or_else(|| "listed twice".to_string())?;
-            let text = inp.text?;
-            let p1 = phase1[i]
-                .take()
-                .ok_or_else(|| format!("{}: not analysed", inp.name))?;
-            Ok(Checked {
-                name: inp.name,
-                text,
-                diagnosis: p1.diagnosis,
-            })
-        }));
-    }
-    out
+    // A bug here must not cost the files their own findings: on a panic
+    // the package's files are reported as analysed alone.
+    let seeds = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let crates = resolve::Crates::build(sums, &paths, &roots, pkg.lib_name.as_deref());
+        propagate::seeds(&crates, &names, |_| true)
+    }))
+    .unwrap_or_default();
+    timer.mark("phase 2 (modules, resolution, propagation)");
+    Some(Session {
+        inputs,
+        by_abs,
+        phase1,
+        seeds,
+        done: Mutex::new(HashMap::new()),
+    })
 }
 
 /// Phase times on stderr when `RUST_ASYNC_SKILL_TIMINGS` is set (for
@@ -307,18 +287,6 @@ impl Timer {
             );
             self.last.set(now);
         }
-    }
-}
-
-/// The diagnosis of a file read only for its summary (never shown).
-fn unseen() -> Diagnosis {
-    Diagnosis {
-        findings: Vec::new(),
-        parse: super::ParseInfo {
-            mode: super::ParseMode::File,
-            errors: Vec::new(),
-        },
-        summary: super::summarize(0, 0, 0),
     }
 }
 

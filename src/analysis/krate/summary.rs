@@ -258,11 +258,14 @@ pub fn summarize(m: &Model<'_>) -> FileSummary {
     let mut s = FileSummary::empty();
     let index = LineIndex::new(m.text);
     let mut by_sig: HashMap<*const syn::Signature, usize> = HashMap::new();
-    for u in &m.snippet.units {
-        if u.kind != crate::analysis::parse::UnitKind::File {
-            s.partial = true;
-            continue;
-        }
+    // Only a file that parsed as a file has items to summarize (a wrapped
+    // fragment's items are the wrapper's).
+    let units = if m.snippet.mode == crate::analysis::ParseMode::File {
+        &m.snippet.units[..]
+    } else {
+        &[]
+    };
+    for u in units {
         let mut w = ItemWalk {
             s: &mut s,
             by_sig: &mut by_sig,

@@ -2,7 +2,7 @@
 //! return futures, which run closures inline or on other threads, which
 //! spawn tasks. Kept in one place so rules and the walker agree.
 
-use super::{Chain, Flavor, Link, Names, Resolved, Root};
+use super::{Chain, Flavor, Names, Resolved, Root};
 
 /// Methods whose closure argument runs inline, on the caller's thread:
 /// iterator adapters, `Option`/`Result` combinators, entry APIs...
@@ -499,8 +499,7 @@ pub fn heavy_part(name: &str) -> bool {
 }
 
 /// The runtime flavor a receiver chain makes (`Builder::new_current_thread()...build()`).
-pub fn chain_flavor(c: &Chain, names: &Names) -> Option<Flavor> {
-    let _ = names;
+pub fn chain_flavor(c: &Chain) -> Option<Flavor> {
     if let Root::Call { path, .. } = &c.root {
         let last = path.last();
         if path.segs.iter().any(|s| s == "Builder") || path.segs.len() == 1 {
@@ -517,6 +516,5 @@ pub fn chain_flavor(c: &Chain, names: &Names) -> Option<Flavor> {
             return Some(Flavor::Local);
         }
     }
-    let _ = Link::Await;
     None
 }

@@ -21,7 +21,6 @@ pub struct RawBranch {
 
 pub enum Parsed {
     Select {
-        biased: bool,
         branches: Vec<RawBranch>,
     },
     Join {
@@ -152,14 +151,8 @@ fn parse(name: &str, tokens: proc_macro2::TokenStream) -> Parsed {
     }
     match name.as_str() {
         "select" | "select_biased" => {
-            let biased_name = name == "select_biased";
-            if let Ok((biased, branches)) =
-                (|i: ParseStream| parse_select(i)).parse2(tokens.clone())
-            {
-                return Parsed::Select {
-                    biased: biased || biased_name,
-                    branches,
-                };
+            if let Ok(branches) = (|i: ParseStream| parse_select(i)).parse2(tokens.clone()) {
+                return Parsed::Select { branches };
             }
         }
         "join" | "try_join" => {
@@ -210,11 +203,10 @@ fn parse(name: &str, tokens: proc_macro2::TokenStream) -> Parsed {
 
 /// `[biased;] (pat = fut [, if cond] => handler[,])* [else => handler]`,
 /// also futures' `default =>` / `complete =>`.
-fn parse_select(input: ParseStream) -> syn::Result<(bool, Vec<RawBranch>)> {
-    let mut biased = false;
+fn parse_select(input: ParseStream) -> syn::Result<Vec<RawBranch>> {
+    // `biased;` changes the polling order, which no rule needs.
     if input.peek(syn::Ident) && input.peek2(Token![;]) {
-        let id: syn::Ident = input.parse()?;
-        biased = id == "biased";
+        let _: syn::Ident = input.parse()?;
         let _: Token![;] = input.parse()?;
     }
     let mut branches = Vec::new();
@@ -272,7 +264,7 @@ fn parse_select(input: ParseStream) -> syn::Result<(bool, Vec<RawBranch>)> {
             is_else,
         });
     }
-    Ok((biased, branches))
+    Ok(branches)
 }
 
 #[cfg(test)]
@@ -293,10 +285,9 @@ mod tests {
         let p = parse_mac(
             "tokio::select! { biased; Some(v) = rx.recv(), if open => { handle(v) } _ = sleep(d) => break, else => {} }",
         );
-        let Parsed::Select { biased, branches } = p else {
+        let Parsed::Select { branches } = p else {
             panic!("not a select")
         };
-        assert!(biased);
         assert_eq!(branches.len(), 3);
         assert!(branches[0].cond.is_some());
         assert!(branches[2].is_else);

@@ -7,11 +7,6 @@
 //! `select!` invocations and their branches; loops; poll bodies; runtime
 //! attributes. Broken regions add calls from the token scan (`tokens.rs`).
 //! Rules only filter these facts.
-//!
-//! Some facts (argument kinds, name ranges, select `biased;`...) are kept
-//! for the machine-applicable fixes of `suggest_fix` and are not read by
-//! any rule yet.
-#![allow(dead_code)]
 
 pub mod apis;
 mod macros;
@@ -126,11 +121,9 @@ pub struct FnInfo<'a> {
     pub name: String,
     pub is_async: bool,
     pub sig: &'a syn::Signature,
-    pub attrs: &'a [syn::Attribute],
     /// A top-level item of a file (not in a fn, impl or mod).
     pub top_level: bool,
     pub in_impl: bool,
-    pub unit: usize,
     /// From `fn`/`async` to the end of the signature.
     pub sig_range: Range<usize>,
     pub body: BodyId,
@@ -243,8 +236,6 @@ pub enum Use {
 pub struct ArgInfo {
     /// The argument without leading `&` / `&mut`.
     pub chain: Chain,
-    pub by_ref: bool,
-    pub by_mut_ref: bool,
     pub range: Range<usize>,
 }
 
@@ -265,8 +256,6 @@ pub struct Call<'a> {
     pub receiver: Option<Chain>,
     pub args: Vec<ArgInfo>,
     pub parent: Use,
-    /// Inside a loop of the same body.
-    pub in_loop: bool,
 }
 
 impl Call<'_> {
@@ -367,7 +356,6 @@ pub struct Live {
     pub range: Range<usize>,
     /// Short source text of the creating call (`state.lock()`).
     pub desc: String,
-    pub body: BodyId,
     pub assumption: Option<String>,
 }
 
@@ -406,9 +394,7 @@ pub struct Branch<'a> {
 pub struct Select<'a> {
     pub kind: SelectKind,
     pub range: Range<usize>,
-    pub biased: bool,
     pub in_loop: bool,
-    pub body: Option<BodyId>,
     pub ctx: Ctx,
     pub branches: Vec<Branch<'a>>,
 }
@@ -459,14 +445,12 @@ pub struct MutRefPoll {
     pub how: PinHow,
     pub future: FutureKind,
     pub name: Option<String>,
-    pub ctx: Ctx,
 }
 
 /// A `poll`-style fn and what its body does.
 #[derive(Clone, Debug)]
 pub struct PollFn {
     pub name: String,
-    pub range: Range<usize>,
     pub facts: PollFacts,
 }
 

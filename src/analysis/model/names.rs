@@ -316,11 +316,6 @@ pub struct Names {
 }
 
 impl Names {
-    /// A top-level `use` line.
-    pub fn add_use(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>) {
-        self.add_use_in(tree, prefix, None);
-    }
-
     /// A `use` line; `scope` is the range of the block or module it sits in
     /// (`None` at the top level).
     pub fn add_use_in(
@@ -498,11 +493,6 @@ impl Names {
             }
         }
         self.resolve(segs)
-    }
-
-    pub fn resolve_path_in(&self, p: &syn::Path, at: impl FnOnce() -> usize) -> Resolved {
-        let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
-        self.resolve_in(&segs, at)
     }
 
     /// True when some fn the snippet defines has this name and is async,

@@ -198,7 +198,6 @@ fn call_at<'a>(
     } else {
         toks[close].end as usize
     };
-    let nargs = count_args(toks, delims, open);
     let awaited = close != usize::MAX
         && toks.get(close + 1).is_some_and(|t| t.is_punct(b'.'))
         && toks
@@ -207,7 +206,6 @@ fn call_at<'a>(
     let parent = if awaited { Use::Await } else { Use::Other };
     let is_method = name_tok >= 1 && toks[name_tok - 1].is_punct(b'.');
     let args = Vec::new();
-    let _ = nargs;
     if is_method {
         let method = toks[name_tok].text(text).to_string();
         let (receiver, start) = chain_back(m, toks, delims, name_tok - 1);
@@ -222,7 +220,6 @@ fn call_at<'a>(
             receiver: Some(receiver),
             args,
             parent,
-            in_loop: false,
         })
     } else {
         let (segs, first) = path_back(text, toks, name_tok);
@@ -238,7 +235,6 @@ fn call_at<'a>(
             receiver: None,
             args,
             parent,
-            in_loop: false,
         })
     }
 }

@@ -37,9 +37,6 @@ pub enum UnitKind {
 /// One parsed tree and the mapping of its offsets back to the user's text.
 pub struct Unit {
     pub file: syn::File,
-    /// Which wrapper, if any (fixes that insert text need to know).
-    #[allow(dead_code)]
-    pub kind: UnitKind,
     /// Bytes of wrapper text before the user's text in what syn parsed.
     prefix: usize,
     /// Where the parsed slice starts in the user's text.
@@ -181,7 +178,6 @@ fn parse_as_closed(slice: &str, base: usize, kind: UnitKind, closers: &str) -> A
     };
     let unit_for = |file| Unit {
         file,
-        kind,
         prefix: prefix.len(),
         base: base + skip,
         len: body.len(),

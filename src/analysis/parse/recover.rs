@@ -151,7 +151,7 @@ impl<'a> Recovery<'a> {
                     let end = self.group_end(i, to);
                     // A block ends an item or a block-like statement, unless
                     // the expression goes on (`} else {`, `}.await`...).
-                    let closes = (end < to && self.ends_after_brace(start, end))
+                    let closes = (end < to && self.ends_after_brace(end))
                         || (end == to && self.delims[i] != usize::MAX);
                     if c == b'{' && closes {
                         out.push((start, end));
@@ -175,7 +175,7 @@ impl<'a> Recovery<'a> {
     }
 
     /// After a `}` closing at `end - 1`, does the item or statement end?
-    fn ends_after_brace(&self, _start: usize, end: usize) -> bool {
+    fn ends_after_brace(&self, end: usize) -> bool {
         let Some(next) = self.toks.get(end) else {
             return true;
         };

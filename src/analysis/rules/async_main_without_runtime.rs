@@ -14,6 +14,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Error,
     concept: "runtime-setup",
     fix: true,
+    clippy_twins: &[],
     title: "`async fn main` without a runtime attribute",
     what_it_does: "Finds a top-level `async fn main` with no runtime attribute (`#[tokio::main]`, `#[async_std::main]`, `#[actix_web::main]`, ...).",
     why_bad: "Rust has no built-in executor: error[E0752] \"`main` function is not allowed to be `async`\". Something has to create a runtime and block on the main future.",

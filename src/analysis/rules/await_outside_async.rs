@@ -10,6 +10,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Error,
     concept: "async-desugaring",
     fix: false,
+    clippy_twins: &[],
     title: "`.await` outside an async fn or block",
     what_it_does: "Finds `.await` (and `select!`/`join!`, which expand to it) in a fn that is not `async`, in a closure that is not `async` (also one passed to `map` inside an async fn), or in a `poll` body.",
     why_bad: "`.await` only exists inside async code, where the compiler can turn the function into a state machine that suspends there: error[E0728] \"`await` is only allowed inside `async` functions and blocks\". Inside a non-async closure of an async fn the closure is its own (sync) function.",

@@ -12,6 +12,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Error,
     concept: "blocking",
     fix: true,
+    clippy_twins: &[],
     title: "`block_in_place` on a current-thread runtime",
     what_it_does: "Finds `tokio::task::block_in_place` in code that runs on a current-thread runtime: under `#[tokio::main(flavor = \"current_thread\")]`, a plain `#[tokio::test]` (current-thread by default), or in a future run by a `Builder::new_current_thread()` runtime.",
     why_bad: "`block_in_place` works by handing the worker's other tasks to another worker, which a current-thread runtime does not have. It panics: \"can call blocking only when running on the multi-threaded runtime\". Tests are the usual victim: code that works in `main` panics under `#[tokio::test]`.",

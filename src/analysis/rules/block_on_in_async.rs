@@ -5,15 +5,18 @@ use super::{RuleDoc, Sink};
 use crate::analysis::model::{Callee, Model, Root};
 use crate::analysis::types::Severity;
 
+mod drop_runtime;
+
 pub(super) const DOC: RuleDoc = RuleDoc {
     id: "block-on-in-async",
     severity: Severity::Error,
     concept: "runtime-setup",
     fix: true,
+    clippy_twins: &[],
     title: "`block_on` or a new runtime inside async code",
     what_it_does: "Finds `futures::executor::block_on`, `Runtime::block_on`, `Handle::block_on` (any `.block_on(..)`), and `Runtime::new()` / `runtime::Builder::...build()` in async context.",
     why_bad: "tokio panics with \"Cannot start a runtime from within a runtime. This happens because a function (like `block_on`) attempted to block the current thread while the thread is being used to drive asynchronous tasks.\" `futures::executor::block_on` does not panic but blocks the worker, and hangs forever when the awaited work needs this same thread. Dropping a runtime created in async code panics too.",
-    known_problems: "Inside `spawn_blocking` or `std::thread::spawn` closures these calls are a legitimate bridge and are not reported. A sync helper called from async code is not followed.",
+    known_problems: "Inside `spawn_blocking` or `std::thread::spawn` closures these calls are a legitimate bridge and are not reported. A sync helper called from async code is not followed. Fixes: `block_on(f)` / `rt.block_on(f)` becomes `f.await` where `.await` can be written (safe: the same future on the runtime already driving the task). A runtime created in async code (`let rt = Runtime::new().unwrap();`, or a `Builder` chain) whose only uses are `rt.block_on(..)` is removed and each `rt.block_on(f)` becomes `f.await`; `Runtime::new().unwrap().block_on(f)` becomes `f.await` (may change behaviour: the removed runtime's settings no longer apply). A runtime used any other way (`spawn`, `handle`, passed on) keeps the help.",
     example: "async fn handler() -> Data {\n    let rt = tokio::runtime::Runtime::new().unwrap();\n    rt.block_on(fetch_data())\n}",
     use_instead: "async fn handler() -> Data {\n    fetch_data().await\n}",
 };
@@ -59,7 +62,8 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
         let fix = match &c.callee {
             Callee::Path(p) if p.last() == "block_on" => fix(m, c),
             Callee::Method(n) if n == "block_on" => fix(m, c),
-            _ => None, // a runtime created here: the help says what to use instead
+            // A runtime created here only to block on: it goes.
+            _ => drop_runtime::fix(m, c),
         };
         out.emit(Draft::new(c.range.clone(), sev, msg, help).with_fix(fix));
     }

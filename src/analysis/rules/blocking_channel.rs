@@ -10,6 +10,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Warning,
     concept: "channels",
     fix: false,
+    clippy_twins: &[],
     title: "Blocking channel receive, join or wait in async code",
     what_it_does: "Finds `recv()` / `recv_timeout()` / `iter()` on a std `mpsc` or crossbeam receiver, `JoinHandle::join()` of a `std::thread`, `Condvar::wait` and `std::sync::Barrier::wait` in async context. `try_recv` is fine.",
     why_bad: "These wait on another thread or task without yielding: the worker thread stops. If the sender is a task on the same runtime, it may never get to run: a deadlock, certain on a current-thread runtime.",

@@ -8,15 +8,18 @@ use crate::analysis::model::{Callee, Model, Resolved, Root};
 use crate::analysis::options::Runtime;
 use crate::analysis::types::Severity;
 
+mod read_whole;
+
 pub(super) const DOC: RuleDoc = RuleDoc {
     id: "blocking-fs",
     severity: Severity::Warning,
     concept: "blocking",
     fix: true,
+    clippy_twins: &[],
     title: "`std::fs` in async code",
     what_it_does: "Finds `std::fs` functions (`read_to_string`, `write`, `read_dir`, `create_dir_all`, `remove_file`, `copy`, `metadata`...), `File::open` / `File::create` of `std::fs::File` and `OpenOptions::open` in async context.",
     why_bad: "File system calls block the worker thread until the kernel answers; on a slow or network disk that is milliseconds to seconds during which no other task on that worker runs. `tokio::fs` runs the same calls on the blocking pool.",
-    known_problems: "Small reads at start-up are harmless in practice. A bare `fs::..` or `File::open` with no `use` line is assumed to be std when it is not awaited (an awaited call is async). Reads and writes on an already-open std `File` are not reported separately: the `open` is.",
+    known_problems: "Small reads at start-up are harmless in practice. A bare `fs::..` or `File::open` with no `use` line is assumed to be std when it is not awaited (an awaited call is async). Reads and writes on an already-open std `File` are not reported separately: the `open` is. Fixes (safe: the same result and errors, the call on tokio's blocking pool): `std::fs::f(..)` becomes `tokio::fs::f(..).await` for the functions tokio has with the same signature (not `read_dir`); `let mut f = File::open(p)?; let mut s = String::new(); f.read_to_string(&mut s)?;` (three consecutive statements, either order of the first two, the same error handling on both calls, the `File` used for nothing else) becomes `let s = tokio::fs::read_to_string(p).await?;`, and `read_to_end` into a new `Vec` becomes `tokio::fs::read`. Other uses of a std `File` keep the help.",
     example: "async fn load_config() -> Config {\n    let text = std::fs::read_to_string(\"config.toml\").unwrap();\n    toml::from_str(&text).unwrap()\n}",
     use_instead: "async fn load_config() -> Config {\n    let text = tokio::fs::read_to_string(\"config.toml\").await.unwrap();\n    toml::from_str(&text).unwrap()\n}",
 };
@@ -146,7 +149,11 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
             "blocking file system call `{name}` {}: it stalls the worker thread until the disk answers",
             where_(m, c)
         );
-        let fix = fix(m, c, &name);
+        let fix = if name == "File::open" {
+            read_whole::fix(m, c)
+        } else {
+            fix(m, c, &name)
+        };
         out.emit(
             Draft::new(c.range.clone(), sev, msg, help)
                 .assume(assumption)

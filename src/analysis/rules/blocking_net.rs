@@ -12,6 +12,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Warning,
     concept: "blocking",
     fix: true,
+    clippy_twins: &[],
     title: "Blocking network I/O in async code",
     what_it_does: "Finds `std::net::TcpStream::connect`, `TcpListener::accept`/`incoming`, reads and writes on std sockets (whose type is visible), `to_socket_addrs` (blocking DNS), `reqwest::blocking` and `ureq` calls in async context. Fixes are offered where a tokio twin compiles in place: `to_socket_addrs()` -> `tokio::net::lookup_host(&..).await`; a `TcpStream::connect` whose stream is only tested (`is_ok`/`is_err`) or dropped; a `reqwest::blocking::get(u)` chain ending in `text`/`json`/`bytes` -> `reqwest::get(u).await` (the async client has no default timeout). A std socket that is kept (its `Read`/`Write` calls would need tokio's traits), a blocking `Client`, and `ureq` keep the advice in the help.",
     why_bad: "A blocking socket call parks the worker thread for a network round trip or for as long as the peer stays silent. `reqwest::blocking` is worse: it runs its own runtime, and dropping it inside async code panics with \"Cannot drop a runtime in a context where blocking is not allowed\".",

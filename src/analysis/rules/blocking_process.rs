@@ -10,6 +10,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Warning,
     concept: "blocking",
     fix: true,
+    clippy_twins: &[],
     title: "`std::process::Command` waited on in async code",
     what_it_does: "Finds `output()`, `status()`, `wait()` and `wait_with_output()` of a `std::process::Command` (or its `Child`) in async context.",
     why_bad: "These calls block until the child process exits: the worker thread and every task on it wait for it. `tokio::process::Command` has the same builder and async `output().await` / `status().await` / `wait().await`.",

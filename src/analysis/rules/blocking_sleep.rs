@@ -13,6 +13,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Error,
     concept: "blocking",
     fix: true,
+    clippy_twins: &[],
     title: "`std::thread::sleep` in async code",
     what_it_does: "Finds `std::thread::sleep` (also `thread::sleep`, or a bare `sleep` that the snippet's `use` lines resolve to std) inside an async fn, an async block or closure, or a `poll` body. Closures passed to `spawn_blocking`, `block_in_place`, `std::thread::spawn` and rayon are not async context; a closure passed to an unknown function is reported one severity lower.",
     why_bad: "An async task only gives its worker thread back at an `.await`. `std::thread::sleep` parks the whole worker: every other task on it stops, timers fire late, and on a current-thread runtime (or `#[tokio::test]`) the whole program freezes for the duration. Nothing fails, so the bug shows up as latency.",

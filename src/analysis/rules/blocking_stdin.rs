@@ -7,15 +7,18 @@ use crate::analysis::fix::{Fix, FixSafety};
 use crate::analysis::model::{Call, Callee, LocalId, Model, Root};
 use crate::analysis::types::Severity;
 
+mod lines_loop;
+
 pub(super) const DOC: RuleDoc = RuleDoc {
     id: "blocking-stdin",
     severity: Severity::Warning,
     concept: "blocking",
     fix: true,
+    clippy_twins: &[],
     title: "Reading `std::io::stdin()` in async code",
     what_it_does: "Finds `std::io::stdin()` in async context when the snippet reads from it (`read_line`, `lines`, `read_to_string`...).",
     why_bad: "Reading stdin blocks until the user types a line, possibly forever: the worker thread and its tasks stop meanwhile. Note that `tokio::io::stdin` is no miracle either: tokio reads stdin on a blocking thread, and runtime shutdown can hang until the user presses Enter; interactive input belongs on a dedicated thread that sends lines over a channel.",
-    known_problems: "A bare `stdin()` with no `use` line is taken for std's when the reads are not awaited.",
+    known_problems: "A bare `stdin()` with no `use` line is taken for std's when the reads are not awaited. Fixes (may change behaviour: tokio reads stdin on a thread of its own that cannot be cancelled, so shutdown can wait for Enter): `stdin().read_line(&mut s)` (also through `.lock()`) becomes tokio's `read_line` through a one-byte `BufReader`, `read_to_string` / `read_to_end` become tokio's; a `for line in stdin().lock().lines() { .. }` loop (or over a `let input = stdin();` used by nothing else, whose `let` goes) becomes `while let Some(line) = lines.next_line().await.transpose() { .. }` over `BufReader::new(tokio::io::stdin())`, the body unchanged (it gets the same `io::Result<String>`). Other reads through a `stdin` local keep the help.",
     example: "#[tokio::main]\nasync fn main() {\n    let mut line = String::new();\n    std::io::stdin().read_line(&mut line).unwrap();\n    handle(line).await;\n}",
     use_instead: "use tokio::io::{AsyncBufReadExt, BufReader};\n\n#[tokio::main]\nasync fn main() {\n    // tokio reads stdin on a blocking thread: shutdown can wait for Enter.\n    let mut lines = BufReader::new(tokio::io::stdin()).lines();\n    if let Some(line) = lines.next_line().await.unwrap() {\n        handle(line).await;\n    }\n}",
 };
@@ -109,7 +112,11 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
                     m.locals[id].name,
                     where_(m, r)
                 );
-                out.emit(Draft::new(r.range.clone(), sev, msg, help).assume(assumption.clone()));
+                out.emit(
+                    Draft::new(r.range.clone(), sev, msg, help)
+                        .assume(assumption.clone())
+                        .with_fix(lines_loop::fix_local(m, r, id)),
+                );
             }
             if !reads.is_empty() {
                 continue;
@@ -122,7 +129,7 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
         out.emit(
             Draft::new(c.range.clone(), sev, msg, help)
                 .assume(assumption)
-                .with_fix(fix(m, c)),
+                .with_fix(fix(m, c).or_else(|| lines_loop::fix_direct(m, c))),
         );
     }
 }

@@ -10,6 +10,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Info,
     concept: "cooperative-scheduling",
     fix: false,
+    clippy_twins: &[],
     title: "CPU-heavy loop or busy-wait in async code",
     what_it_does: "Finds, in async context, a loop with no `.await` that does obviously heavy work: nested counting loops, a range of 100,000 or more, hashing or compression calls; a busy-wait spinning on an atomic; and password-hashing calls (`bcrypt`, `argon2`, `scrypt`, `pbkdf2`) that are slow by design.",
     why_bad: "A task yields only at `.await`. A long computation holds the worker thread: other tasks, timers and I/O on it wait (rule of thumb: no more than 10-100 µs between awaits). A spin on an atomic can wait forever on a current-thread runtime, since the task that would set the flag cannot run.",

@@ -10,6 +10,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Warning,
     concept: "async-locks",
     fix: false,
+    clippy_twins: &["clippy::await_holding_invalid_type"],
     title: "`DashMap` reference held across an `.await`",
     what_it_does: "Finds a `DashMap`/`DashSet` `Ref`, `RefMut`, `Entry` or iterator (from `get`, `get_mut`, `entry`, `iter`) alive at an `.await`, with the same temporary-lifetime rules as `lock-across-await`. The receiver must be visibly a `DashMap` (a type annotation, a struct field type, or `DashMap::new()`).",
     why_bad: "Each of these holds a read or write lock on a shard of the map. While the task is suspended, any other task touching a key of that shard blocks its worker thread; if it is the same worker, or the awaited work needs the shard, the program deadlocks.",

@@ -10,6 +10,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Warning,
     concept: "async-desugaring",
     fix: true,
+    clippy_twins: &["unused_must_use", "clippy::let_underscore_future"],
     title: "Future created and never awaited",
     what_it_does: "Finds an expression statement `f(..);` or `let _ = f(..);` (or a future used as its output: `f(..)?`, `f(..).unwrap()`, `match f(..) { Ok(..) .. }`) where `f` is an `async fn` defined in the snippet or a known future-returning API (`tokio::time::sleep`, `tokio::fs::*`, tokio `mpsc::Sender::send`, ...), and `async { .. };` blocks. Never fires on `tokio::spawn`, `spawn_blocking` or `JoinSet::spawn` results (their task runs anyway), nor on futures bound to a name for a later `join!` / `select!`.",
     why_bad: "Futures are lazy: calling an async fn only builds a state machine, and dropping it runs nothing. The send is never sent, the sleep never sleeps, the file is never written, with no error. rustc warns for the statement form (`unused_must_use`) but not for `let _ =`.",

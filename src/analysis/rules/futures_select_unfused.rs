@@ -15,6 +15,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Error,
     concept: "select",
     fix: true,
+    clippy_twins: &[],
     title: "`futures::select!` on an unfused or unpinned future",
     what_it_does: "Finds `futures::select!` (and `select_biased!`) branches whose future is not fused (`.fuse()`, `select_next_some()`, `Fuse::terminated()`), and named futures that are fused but not pinned (`pin_mut!`, `Box::pin`, `.boxed()`).",
     why_bad: "`futures::select!` requires `FusedFuture` (so a completed branch is never polled again) and, for futures passed by name, `Unpin`. Without them the code does not compile: error[E0277] \"the trait bound `..: FusedFuture` is not satisfied\", or \"cannot be unpinned\".",

@@ -10,6 +10,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Warning,
     concept: "async-locks",
     fix: true,
+    clippy_twins: &["clippy::await_holding_lock"],
     title: "Blocking mutex guard held across an `.await`",
     what_it_does: "Finds a `std::sync` or `parking_lot` `Mutex`/`RwLock` guard alive at an `.await`, following rustc's rules for temporaries: `let v = m.lock().unwrap().f;` holds nothing; `let v = &m.lock().unwrap().f;`, a guard in a `match` / `if let` / `while let` scrutinee, in a `for` iterator expression, or in the same statement as the `.await` does hold. A guard ended by `drop(g)` or by its block closing before the `.await` does not hold. Async locks (`.lock().await`) never fire, and a std `Mutex` by itself is never a finding. A tokio `watch::Ref` (`rx.borrow()`, `borrow_and_update()`) counts too: it holds the channel's read lock, so the sender blocks while it lives.",
     why_bad: "While the task is suspended at the `.await`, the lock stays held. Any other task (or thread) that locks it blocks its worker thread, and if that task runs on the same worker as the suspended holder, nobody can release it: a deadlock, certain on a current-thread runtime. The guard also makes the future `!Send`, so `tokio::spawn` rejects it.",

@@ -6,6 +6,7 @@
 
 mod common;
 mod fixkit;
+mod rewrite;
 
 mod async_main_without_runtime;
 mod await_outside_async;
@@ -35,6 +36,7 @@ mod spawn_borrow_missing_move;
 mod spawn_handle_dropped;
 mod spawn_local_outside_localset;
 mod tokio_blocking_api_in_async;
+mod unknown_suppression;
 mod waker_per_poll_leak;
 
 pub(crate) use common::Sink;
@@ -52,6 +54,9 @@ pub struct RuleDoc {
     pub concept: &'static str,
     /// Whether `suggest_fix` offers a machine-applicable fix.
     pub fix: bool,
+    /// Lints of rustc or clippy that find the same thing: an `#[allow]` or
+    /// `#[expect]` of one on an enclosing item silences this rule too.
+    pub clippy_twins: &'static [&'static str],
     pub title: &'static str,
     pub what_it_does: &'static str,
     pub why_bad: &'static str,
@@ -67,8 +72,17 @@ impl RuleDoc {
 
     /// The rule's documentation as Markdown.
     pub fn markdown(&self) -> String {
+        let twins = if self.clippy_twins.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<String> = self.clippy_twins.iter().map(|t| format!("`{t}`")).collect();
+            format!(
+                " · Twin lints: {} (an `#[allow]` or `#[expect]` of one on an enclosing item silences this rule too)",
+                names.join(", ")
+            )
+        };
         format!(
-            "# {id}: {title}\n\nSeverity: {sev} · Concept: `{concept}` · Fix: {fix}\n\n\
+            "# {id}: {title}\n\nSeverity: {sev} · Concept: `{concept}` · Fix: {fix}{twins}\n\n\
              ## What it does\n\n{what}\n\n## Why is this bad\n\n{why}\n\n## Known problems\n\n{known}\n\n\
              ## Example\n\n```rust\n{ex}\n```\n\n## Use instead\n\n```rust\n{inst}\n```\n",
             id = self.id,
@@ -92,7 +106,7 @@ impl RuleDoc {
 type Check = fn(&Model<'_>, &mut Sink<'_>);
 
 /// Every rule, in catalogue order.
-static DOCS: [RuleDoc; 29] = [
+static DOCS: [RuleDoc; 30] = [
     blocking_sleep::DOC,
     blocking_fs::DOC,
     blocking_net::DOC,
@@ -122,9 +136,10 @@ static DOCS: [RuleDoc; 29] = [
     dashmap_ref_across_await::DOC,
     await_outside_async::DOC,
     spawn_borrow_missing_move::DOC,
+    unknown_suppression::DOC,
 ];
 
-static CHECKS: [Check; 29] = [
+static CHECKS: [Check; 30] = [
     blocking_sleep::check,
     blocking_fs::check,
     blocking_net::check,
@@ -154,6 +169,7 @@ static CHECKS: [Check; 29] = [
     dashmap_ref_across_await::check,
     await_outside_async::check,
     spawn_borrow_missing_move::check,
+    unknown_suppression::check,
 ];
 
 /// The documentation of every rule, in catalogue order.
@@ -182,7 +198,7 @@ pub fn rule_table() -> String {
 /// docs/rules.md: the table, then every rule's documentation.
 pub fn rules_document() -> String {
     let mut s = String::from(
-        "# Rules of `diagnose_snippet`\n\n<!-- Generated from src/analysis/rules/*.rs by `UPDATE_RULES_DOC=1 cargo test --test analysis_docs`; do not edit. -->\n\n",
+        "# Rules of `diagnose_snippet`\n\n<!-- Generated from src/analysis/rules/*.rs by `UPDATE_RULES_DOC=1 cargo test --test it analysis_docs::`; do not edit. -->\n\n",
     );
     s.push_str(&rule_table().replace("(docs/rules.md#", "(#"));
     for d in rule_docs() {
@@ -198,6 +214,14 @@ pub fn rules_document() -> String {
         }
     }
     s
+}
+
+/// The rules silenced by an `#[allow]`/`#[expect]` of `lint` (a path such
+/// as `clippy::await_holding_lock`), from the rules' `clippy_twins`.
+pub fn rules_twinned_with(lint: &str) -> impl Iterator<Item = &'static str> + '_ {
+    DOCS.iter()
+        .filter(move |d| d.clippy_twins.contains(&lint))
+        .map(|d| d.id)
 }
 
 /// One rule's documentation.

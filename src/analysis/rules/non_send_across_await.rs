@@ -10,6 +10,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Error,
     concept: "send-bounds",
     fix: true,
+    clippy_twins: &[],
     title: "`!Send` value held across an `.await` in a spawned future",
     what_it_does: "Inside a future that must be `Send` (an async block passed to `tokio::spawn` or `JoinSet::spawn`, an async fn such a block spawns or awaits, an `#[async_trait]` method), finds an `Rc`, a `RefCell` borrow, a std or `parking_lot` lock guard, or a span guard from `Span::entered()` (`EnteredSpan`) alive at an `.await`, including one ended by `drop(g)` before the await: rustc still counts it.",
     why_bad: "The compiler rejects it: \"future cannot be sent between threads safely\" with \"note: future is not `Send` as this value is used across an await\". The error points at the spawn, far from the cause; the `drop(g)` that looks like a fix does not satisfy it.",

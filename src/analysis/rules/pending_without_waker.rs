@@ -10,6 +10,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Error,
     concept: "waker-leaks",
     fix: false,
+    clippy_twins: &[],
     title: "`poll` returns `Pending` without arranging a wake-up",
     what_it_does: "In a hand-written `poll` (a fn with a `Context` parameter returning `Poll`), finds a return of `Poll::Pending` on a path that neither uses `cx` (registering `cx.waker()`, or passing `cx` on) nor returns the result of polling an inner future or stream with it.",
     why_bad: "Returning `Pending` is a promise that someone will call the waker when progress is possible. Without a registered waker nobody does: the task sleeps forever, with no error. tokio-console shows it as a \"lost waker\".",

@@ -9,15 +9,18 @@ use crate::analysis::model::{FutureKind, Model, MutRefPoll, PinHow};
 use crate::analysis::types::Severity;
 use syn::spanned::Spanned;
 
+mod fields;
+
 pub(super) const DOC: RuleDoc = RuleDoc {
     id: "pin-new-not-unpin",
     severity: Severity::Error,
     concept: "pin-unpin",
     fix: true,
+    clippy_twins: &[],
     title: "`Pin::new` or `&mut` on a future that is not `Unpin`",
-    what_it_does: "Finds `Pin::new(&mut x)`, `(&mut x).await` and `&mut x` as a `tokio::select!` branch, where `x` is an `async` block, the future of an `async fn`, or a timer (`sleep(..)`) that was never pinned (`pin!`, `tokio::pin!`, `Box::pin`).",
+    what_it_does: "Finds `Pin::new(&mut x)`, `(&mut x).await` and `&mut x` as a `tokio::select!` branch, where `x` is an `async` block, the future of an `async fn`, or a timer (`sleep(..)`) that was never pinned (`pin!`, `tokio::pin!`, `Box::pin`); and `Pin::new(&mut self.field)` (or `&mut self.field` in `select!` or awaited) where the snippet's struct declares the field with a type known not to be `Unpin`: `tokio::time::Sleep`, `tokio::time::Timeout`, `tokio::sync::futures::Notified` / `OwnedNotified`, tokio's `TaskLocalFuture`, tokio-util's `WaitForCancellationFuture`, `PhantomPinned`.",
     why_bad: "`Pin::new` and polling through `&mut` need `Unpin`, and async blocks, async fn futures and tokio's `Sleep` are not: error[E0277] \"`{async block}` cannot be unpinned\" (or \"`PhantomPinned` cannot be unpinned\" for `Sleep`), with a note suggesting `pin!`.",
-    known_problems: "Only futures whose creation is visible in the snippet are checked; a `JoinHandle`, `oneshot::Receiver` or `Pin<Box<..>>` is `Unpin` and fine.",
+    known_problems: "Only futures whose creation is visible in the snippet are checked; a `JoinHandle`, `oneshot::Receiver` or `Pin<Box<..>>` is `Unpin` and fine. A field is checked only when its struct is in the snippet and its type is written as one of the known types: a generic `F: Future`, an `impl Future` or a type the snippet does not show may or may not be `Unpin` and is not reported. Fix: a local future is pinned in place with `std::pin::pin!` (safe: the same future, polled in place); a field gets no automatic fix (its type and every constructor would change): the help says how to store it pinned.",
     example: "let sleep = tokio::time::sleep(Duration::from_secs(1));\nloop {\n    tokio::select! {\n        _ = &mut sleep => break,\n        Some(v) = rx.recv() => println!(\"{v}\"),\n    }\n}",
     use_instead: "let sleep = tokio::time::sleep(Duration::from_secs(1));\ntokio::pin!(sleep);\nloop {\n    tokio::select! {\n        _ = &mut sleep => break,\n        Some(v) = rx.recv() => println!(\"{v}\"),\n    }\n}",
 };
@@ -59,6 +62,7 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
         };
         out.emit(Draft::new(p.range.clone(), Severity::Error, msg, help).with_fix(fix));
     }
+    fields::check(m, out);
 }
 
 /// A named future: `let mut x = std::pin::pin!(x);` right after its `let`

@@ -13,6 +13,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Error,
     concept: "runtime-setup",
     fix: true,
+    clippy_twins: &[],
     title: "Runtime built without the time or I/O driver it needs",
     what_it_does: "Finds a `runtime::Builder::new_current_thread()` / `new_multi_thread()` ... `.build()` chain with no `enable_all()`, `enable_time()` or `enable_io()`, whose futures (passed to its `block_on` / `spawn`) use `tokio::time` (timers) or `tokio::net` / `signal` / `process` (I/O), directly or through an async fn of the snippet.",
     why_bad: "The builder enables no driver by default. The first timer or socket panics: \"A Tokio 1.x context was found, but timers are disabled. Call `enable_time` on the runtime builder to enable timers.\" (or \"... IO is disabled. Call `enable_io` ...\").",
@@ -39,7 +40,7 @@ struct Needs {
     io: bool,
 }
 
-fn call_needs(m: &Model<'_>, c: &Call<'_>) -> Needs {
+fn call_needs(c: &Call<'_>) -> Needs {
     let mut n = Needs::default();
     if let Callee::Path(p) = &c.callee {
         if p.starts_with("tokio::time") || (apis::timer_kind(p).is_some() && c.awaited()) {
@@ -62,7 +63,6 @@ fn call_needs(m: &Model<'_>, c: &Call<'_>) -> Needs {
             n.io = true;
         }
     }
-    let _ = m;
     n
 }
 
@@ -73,7 +73,7 @@ fn needs_in(m: &Model<'_>, range: &Range<usize>, depth: u8) -> Needs {
         if c.range.start < range.start || c.range.end > range.end {
             continue;
         }
-        let x = call_needs(m, c);
+        let x = call_needs(c);
         n.time |= x.time;
         n.io |= x.io;
         if depth > 0

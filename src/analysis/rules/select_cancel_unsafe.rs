@@ -11,6 +11,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Warning,
     concept: "cancellation",
     fix: false,
+    clippy_twins: &[],
     title: "Cancel-unsafe operation in a `select!` loop",
     what_it_does: "Inside a loop, finds a `tokio::select!` branch on an operation tokio documents as not cancel safe: `read_exact`, `read_to_end`, `read_to_string`, `read_line`, `write_all`, the multi-byte `read_u16`..`read_f64`, `Barrier::wait`, or an async fn of the snippet that awaits one of them. Info for operations that only lose a message or a queue position: `Sender::send`, `reserve`, `Mutex::lock`, `RwLock::read`/`write`, `Semaphore::acquire`, `Notify::notified`. Cancel-safe operations (`recv`, `accept`, `read`, `read_buf`, `read_u8`, `write`, `flush`, `next_line`, `StreamExt::next`, `changed`, `join_next`, `tick`...) never fire.",
     why_bad: "When another branch wins, the losing future is dropped mid-operation. `read_exact` may already have consumed bytes into its buffer: they are lost and the stream is now misaligned. `write_all` may have written half a frame. The next iteration starts a fresh operation with no trace of the lost data.",

@@ -10,6 +10,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Warning,
     concept: "select",
     fix: true,
+    clippy_twins: &[],
     title: "Timer recreated on every `select!` loop iteration",
     what_it_does: "Inside a `loop` (or `while`/`for`), finds a `tokio::select!` branch whose future is built in the branch: `sleep(..)`, `sleep_until(Instant::now() + ..)`, `timeout(..)`, `interval(..).tick()`.",
     why_bad: "`select!` evaluates every branch expression again on each iteration, so the timer starts over each time another branch wins. Under steady traffic the deadline never arrives: the heartbeat is never sent, the batch is never flushed. To resume one timer across iterations, create it before the loop, pin it, and poll `&mut` it.",

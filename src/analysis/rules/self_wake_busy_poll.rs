@@ -10,6 +10,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Warning,
     concept: "waker-leaks",
     fix: false,
+    clippy_twins: &[],
     title: "`poll` wakes itself and returns `Pending`: a busy loop",
     what_it_does: "In a hand-written `poll`, finds `cx.waker().wake_by_ref()` (or `.wake()`) followed by `Poll::Pending` in the same block, with no state change there that would make it a one-time yield.",
     why_bad: "The task asks to be polled again at once, every time it is not ready: it spins at 100% CPU, starving other tasks of the budget without making progress. tokio-console reports it under \"self-wakes\".",

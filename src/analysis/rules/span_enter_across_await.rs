@@ -10,6 +10,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Warning,
     concept: "async-debugging",
     fix: false,
+    clippy_twins: &["clippy::await_holding_invalid_type"],
     title: "Tracing span entered across an `.await`",
     what_it_does: "Finds the guard of `span.enter()` or `span.entered()` alive at an `.await` in async code.",
     why_bad: "While the task is suspended the span stays entered on the thread: events of whatever other task runs there next are recorded inside this span, and this task's later events may land outside it. The traces lie. (`entered()`'s guard is also `!Send`, which `non-send-across-await` reports when the future is spawned.)",

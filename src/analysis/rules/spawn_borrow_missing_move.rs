@@ -10,6 +10,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Error,
     concept: "task-spawning",
     fix: true,
+    clippy_twins: &[],
     title: "Spawned `async` block borrows locals (missing `move`)",
     what_it_does: "Finds an `async` block without `move` passed to `tokio::spawn` (or `spawn_local`, `JoinSet::spawn`...) that uses a local variable or `self` of the enclosing fn by reference (a method call on it, a field, `&x`, an argument of `println!`...).",
     why_bad: "A spawned task may outlive the function that spawned it, so it must own everything it uses (`'static`). Without `move` the block borrows the locals: error[E0373] \"async block may outlive the current function, but it borrows `x`, which is owned by the current function\" (help: \"to force the async block to take ownership, use the `move` keyword\").",

@@ -11,6 +11,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Info,
     concept: "task-spawning",
     fix: false,
+    clippy_twins: &[],
     title: "Spawned task's `JoinHandle` discarded",
     what_it_does: "Finds `tokio::spawn(..);` (and `task::spawn_local`, `Handle::spawn`) used as a statement, so the `JoinHandle` is dropped at once.",
     why_bad: "Dropping the handle detaches the task: if it panics, the panic is swallowed and nobody learns the work failed; when `main` returns, the runtime drops it mid-work. Fire-and-forget is sometimes meant, but it should be a decision.",

@@ -13,6 +13,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Error,
     concept: "local-set",
     fix: true,
+    clippy_twins: &[],
     title: "`spawn_local` without a `LocalSet`",
     what_it_does: "Finds `tokio::task::spawn_local` where the snippet sets up no `LocalSet` (`run_until`, `block_on`, `spawn_local` on the set) and no `LocalRuntime` (or `flavor = \"local\"`).",
     why_bad: "tokio panics at runtime: \"`spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime`\". `#[tokio::main]` alone does not provide one.",

@@ -10,6 +10,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Error,
     concept: "blocking",
     fix: true,
+    clippy_twins: &[],
     title: "tokio `blocking_*` method inside async code",
     what_it_does: "Finds `.blocking_recv()`, `.blocking_send(v)`, `.blocking_lock()`, `.blocking_read()`, `.blocking_write()` (and their `_owned` / `_many` forms) in async context.",
     why_bad: "These methods exist for sync code talking to async code. Called on a runtime thread they panic: \"Cannot block the current thread from within a runtime. This happens because a function attempted to block the current thread while the thread is being used to drive asynchronous tasks.\"",

@@ -10,6 +10,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     severity: Severity::Warning,
     concept: "waker-leaks",
     fix: false,
+    clippy_twins: &[],
     title: "Thread spawned or waker stored on every `poll`",
     what_it_does: "In a hand-written `poll`, finds a thread spawn, or a cloned waker pushed into a collection, that happens on every call: not guarded by a state change (`if !self.started { self.started = true; .. }`) and with no `will_wake` / `AtomicWaker` de-duplication in the body.",
     why_bad: "A future can be polled many times before it is ready (every spurious wake-up, every `select!` iteration). One thread per poll piles up threads; one stored waker per poll grows the collection without bound and keeps every old task allocation alive.",

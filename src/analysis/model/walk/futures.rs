@@ -154,7 +154,6 @@ impl<'a> Walker<'_, 'a> {
         if !by_mut {
             return;
         }
-        let ctx = self.cur_ctx();
         if let Some(n) = syntax::ident_of(inner) {
             if let Some(id) = self.lookup(&n) {
                 let l = &self.m.locals[id];
@@ -164,7 +163,6 @@ impl<'a> Walker<'_, 'a> {
                         how,
                         future: fk,
                         name: Some(n),
-                        ctx,
                     });
                 }
             }
@@ -178,12 +176,11 @@ impl<'a> Walker<'_, 'a> {
                 how,
                 future: fk,
                 name: None,
-                ctx,
             });
         }
     }
 
-    pub(super) fn mut_ref_await(&mut self, base: &Expr, _await: Range<usize>) {
+    pub(super) fn mut_ref_await(&mut self, base: &Expr) {
         if let Expr::Reference(_) = strip(base) {
             let r = self.expr_range(base);
             self.mut_ref_target(base, r, PinHow::AwaitRef);

@@ -365,14 +365,12 @@ impl<'a> Walker<'_, 'a> {
                 false,
             ),
         };
-        let body = self.cur_body().unwrap_or(0);
         let id = self.m.lives.len();
         self.m.lives.push(Live {
             kind,
             via,
             range,
             desc,
-            body,
             assumption,
         });
         let f = self.frames.last_mut().unwrap();

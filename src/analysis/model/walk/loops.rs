@@ -9,7 +9,7 @@ impl<'a> Walker<'_, 'a> {
         header: Range<usize>,
         counting: bool,
         bound: Option<u128>,
-    ) -> usize {
+    ) {
         let body = self.cur_body().unwrap_or(0);
         let ctx = self.cur_ctx();
         let idx = self.m.loops.len();
@@ -37,10 +37,9 @@ impl<'a> Walker<'_, 'a> {
         if let Some(f) = self.frame() {
             f.loops.push(idx);
         }
-        idx
     }
 
-    pub(super) fn pop_loop(&mut self, _idx: usize) {
+    pub(super) fn pop_loop(&mut self) {
         if let Some(f) = self.frame() {
             f.loops.pop();
         }
@@ -51,19 +50,19 @@ impl<'a> Walker<'_, 'a> {
         self.expr(&x.expr, Use::Other);
         let (counting, bound) = range_info(&x.expr);
         let header = self.range(x.for_token.span, last_span(&x.expr));
-        let li = self.push_loop(LoopKind::For, header.clone(), counting, bound);
+        self.push_loop(LoopKind::For, header.clone(), counting, bound);
         self.push_scope();
         self.declare_pat(&x.pat, header);
         self.block_stmts(&x.body);
         self.pop_scope();
-        self.pop_loop(li);
+        self.pop_loop();
         self.pop_temp();
     }
 
     pub(super) fn while_loop(&mut self, x: &'a syn::ExprWhile) {
         let header = self.range(x.while_token.span, last_span(&x.cond));
         let counting = matches!(strip(&x.cond), Expr::Binary(b) if matches!(b.op, syn::BinOp::Lt(_) | syn::BinOp::Le(_) | syn::BinOp::Gt(_) | syn::BinOp::Ge(_)));
-        let li = self.push_loop(LoopKind::While, header, counting, None);
+        self.push_loop(LoopKind::While, header, counting, None);
         if has_let(&x.cond) {
             self.push_temp(Via::Scrutinee);
             self.push_scope();
@@ -77,7 +76,46 @@ impl<'a> Walker<'_, 'a> {
             self.pop_temp();
             self.block(&x.body);
         }
-        self.pop_loop(li);
+        self.pop_loop();
+    }
+
+    /// Counts a call in every loop around it, for cpu-heavy-in-async: atomic
+    /// loads, spin hints, other calls, and hashing or compression work.
+    pub(super) fn count_loop_call(&mut self, callee: &Callee, nargs: usize, range: &Range<usize>) {
+        let Some(f) = self.frames.last() else { return };
+        if f.loops.is_empty() {
+            return;
+        }
+        let loops = f.loops.clone();
+        let last = match callee {
+            Callee::Method(m) => m.as_str(),
+            Callee::Path(p) => p.last(),
+            Callee::Other => "",
+        };
+        let is_load = matches!(callee, Callee::Method(m) if m == "load") && nargs == 1;
+        let is_spin = matches!(
+            last,
+            "spin_loop" | "yield_now" | "spin_loop_hint" | "load" | "relaxed"
+        );
+        // The last name, or any segment of a longer path (`sha2::Sha256::digest`).
+        let heavy = apis::heavy_call(last)
+            || matches!(callee, Callee::Path(p) if p.segs.len() > 1 && p.segs.iter().any(|s| apis::heavy_part(s)));
+        let label = heavy.then(|| match callee {
+            Callee::Method(m) => m.clone(),
+            Callee::Path(p) => p.text(),
+            Callee::Other => String::new(),
+        });
+        for l in loops {
+            let info = &mut self.m.loops[l];
+            if is_load {
+                info.atomic_loads += 1;
+            } else if !is_spin {
+                info.other_calls += 1;
+            }
+            if let Some(label) = &label {
+                info.heavy_calls.push((label.clone(), range.clone()));
+            }
+        }
     }
 }
 

@@ -29,7 +29,7 @@ mod send;
 
 use captures::{Capture, formatting_macro};
 use guards::is_rc;
-use runtime::runtime_attr;
+use runtime::attr_flavor;
 use scopes::Frame;
 use send::async_trait_attr;
 pub(super) use send::propagate_send;
@@ -57,6 +57,9 @@ struct Walker<'m, 'a> {
     macro_depth: usize,
     /// Inside the arguments of a formatting macro (`println!`...).
     fmt_macro: usize,
+    /// Bindings passed by value to a call whose future is being awaited
+    /// (`consume(guard).await`): the future holds them until the await ends.
+    moved_into_futures: Vec<String>,
     /// Associated types of the `impl` being walked (`type Future = ..`), as text.
     impl_types: Vec<(String, String)>,
     field_cache: HashMap<String, Option<apis::TypeFamily>>,
@@ -81,6 +84,7 @@ pub(super) fn walk_unit<'a>(
         macro_stmts: 0,
         macro_depth: 0,
         fmt_macro: 0,
+        moved_into_futures: Vec::new(),
         impl_types: Vec::new(),
         field_cache: HashMap::new(),
     };
@@ -339,41 +343,13 @@ impl<'m, 'a> Walker<'m, 'a> {
             f.ctx = ctx;
         }
         if !wrapper {
-            let runtime_attr =
-                runtime_attr(&self.m.names, attrs).map(|(path, flavor, is_test, span)| {
-                    RuntimeAttr {
-                        path,
-                        flavor,
-                        is_test,
-                        range: self.range(span.0, span.1),
-                    }
-                });
+            let runtime_attr = self.runtime_attr(attrs);
             let has_main_attr = attrs.iter().any(|a| {
                 a.path().segments.last().is_some_and(|s| s.ident == "main")
                     || matches!(&a.meta, syn::Meta::List(l) if l.tokens.to_string().contains("main"))
             });
-            if let Some(ra) = &runtime_attr
-                && (ra.path.starts_with("tokio") || !ra.path.contains("::"))
-            {
-                let flavor = match ra.flavor {
-                    Some(f) => {
-                        let text = match f {
-                            Flavor::CurrentThread => "current_thread",
-                            Flavor::MultiThread => "multi_thread",
-                            Flavor::Local => "local",
-                        };
-                        Some((f, format!("`#[{}(flavor = \"{text}\")]`", ra.path)))
-                    }
-                    None if ra.is_test => Some((
-                        Flavor::CurrentThread,
-                        format!(
-                            "`#[{}]` (a test runtime is current-thread by default)",
-                            ra.path
-                        ),
-                    )),
-                    None => Some((Flavor::MultiThread, format!("`#[{}]`", ra.path))),
-                };
-                self.m.bodies[body].flavor = flavor;
+            if let Some(ra) = &runtime_attr {
+                self.m.bodies[body].flavor = attr_flavor(ra);
             }
             if async_trait == Some(true) && sig.asyncness.is_some() {
                 self.m.bodies[body].send =
@@ -384,10 +360,8 @@ impl<'m, 'a> Walker<'m, 'a> {
                 name: name.clone(),
                 is_async: sig.asyncness.is_some(),
                 sig,
-                attrs,
                 top_level: top_level && !in_impl,
                 in_impl,
-                unit: self.unit_idx,
                 sig_range: sig_range.clone(),
                 body,
                 runtime_attr,
@@ -419,7 +393,6 @@ impl<'m, 'a> Walker<'m, 'a> {
             let facts = poll::analyze(self.unit, &self.m.names, block, cx.as_deref());
             self.m.polls.push(PollFn {
                 name: name.clone(),
-                range: sig_range.clone(),
                 facts,
             });
         }
@@ -464,15 +437,7 @@ impl<'m, 'a> Walker<'m, 'a> {
             Stmt::Macro(m) => {
                 self.push_temp(Via::Temporary);
                 let r = self.range(first_span_of_mac(&m.mac), mac_close(&m.mac));
-                self.mac(
-                    &m.mac,
-                    r,
-                    if m.semi_token.is_some() {
-                        Use::Discard
-                    } else {
-                        Use::Other
-                    },
-                );
+                self.mac(&m.mac, r);
                 self.pop_temp();
             }
         }
@@ -550,10 +515,12 @@ impl<'m, 'a> Walker<'m, 'a> {
             }
             Expr::Async(x) => self.async_block(x, None),
             Expr::Await(x) => {
+                let moved = self.moved_into_futures.len();
                 self.expr(&x.base, Use::Await);
                 let r = self.range(x.await_token.span, x.await_token.span);
-                self.mut_ref_await(&x.base, r.clone());
+                self.mut_ref_await(&x.base);
                 self.record_await(r);
+                self.end_moved_since(moved);
             }
             Expr::Binary(x) => {
                 self.expr(&x.left, Use::Other);
@@ -599,13 +566,13 @@ impl<'m, 'a> Walker<'m, 'a> {
             Expr::Let(x) => self.expr(&x.expr, Use::Scrutinee),
             Expr::Loop(x) => {
                 let header = self.range(x.loop_token.span, x.loop_token.span);
-                let li = self.push_loop(LoopKind::Loop, header, false, None);
+                self.push_loop(LoopKind::Loop, header, false, None);
                 self.block(&x.body);
-                self.pop_loop(li);
+                self.pop_loop();
             }
             Expr::Macro(x) => {
                 let r = self.expr_range(e);
-                self.mac(&x.mac, r, u);
+                self.mac(&x.mac, r);
             }
             Expr::Match(x) => self.match_expr(x),
             Expr::MethodCall(x) => self.method_call(e, x, u),
@@ -827,32 +794,7 @@ impl<'m, 'a> Walker<'m, 'a> {
             what, send: true, ..
         } = role
         {
-            // `tokio::spawn(handle(conn))`: `handle`'s future must be Send.
-            match strip(a) {
-                Expr::Call(c) => {
-                    if let Some(segs) = syntax::path_segs(&c.func) {
-                        let last = segs.last().cloned().unwrap_or_default();
-                        if self.m.names.async_fn(&last, false) {
-                            self.m.spawn_targets.push((
-                                last.clone(),
-                                false,
-                                format!("`{last}` is spawned with {what}"),
-                            ));
-                        }
-                    }
-                }
-                Expr::MethodCall(mc) => {
-                    let n = mc.method.to_string();
-                    if self.m.names.async_fn(&n, true) {
-                        self.m.spawn_targets.push((
-                            n.clone(),
-                            true,
-                            format!("`{n}` is spawned with {what}"),
-                        ));
-                    }
-                }
-                _ => {}
-            }
+            self.spawned_call(a, what);
         }
     }
 
@@ -885,17 +827,7 @@ impl<'m, 'a> Walker<'m, 'a> {
         }
         if let Some(p) = &path {
             self.axum_handlers(p.last(), &x.args);
-            let is_drop = p.last() == "drop"
-                && (p.segs.len() == 1
-                    || p.starts_with("std::mem")
-                    || p.starts_with("core::mem")
-                    || p.is("mem::drop"));
-            for a in &x.args {
-                if let Some(n) = syntax::ident_of(a) {
-                    self.end_binding(&n);
-                }
-            }
-            let _ = is_drop;
+            self.move_args(&x.args, &u);
             // Pin::new(&mut fut)
             if p.last() == "new"
                 && segs
@@ -971,11 +903,7 @@ impl<'m, 'a> Walker<'m, 'a> {
             );
             self.arg(a, &role);
         }
-        for a in &x.args {
-            if let Some(n) = syntax::ident_of(a) {
-                self.end_binding(&n);
-            }
-        }
+        self.move_args(&x.args, &u);
         if self.m.names.async_fn(&name, true)
             && let Some(b) = self.cur_body()
         {
@@ -1007,52 +935,16 @@ impl<'m, 'a> Walker<'m, 'a> {
         let name_range = self.range(name_span, name_span);
         let args: Vec<ArgInfo> = args
             .iter()
-            .map(|a| {
-                let (inner, by_ref, by_mut_ref) = strip_ref(a);
-                ArgInfo {
-                    chain: self.chain(inner),
-                    by_ref,
-                    by_mut_ref,
-                    range: self.expr_range(a),
-                }
+            .map(|a| ArgInfo {
+                chain: self.chain(strip_ref(a).0),
+                range: self.expr_range(a),
             })
             .collect();
-        let (body, ctx, in_loop, loops) = match self.frames.last() {
-            Some(f) => (Some(f.body), f.ctx, !f.loops.is_empty(), f.loops.clone()),
-            None => (None, Ctx::Sync, false, Vec::new()),
+        let (body, ctx) = match self.frames.last() {
+            Some(f) => (Some(f.body), f.ctx),
+            None => (None, Ctx::Sync),
         };
-        // Loop accounting for cpu-heavy-in-async.
-        if !loops.is_empty() {
-            let last = match &callee {
-                Callee::Method(m) => m.as_str(),
-                Callee::Path(p) => p.last(),
-                Callee::Other => "",
-            };
-            let is_load = matches!(&callee, Callee::Method(m) if m == "load") && args.len() == 1;
-            let is_spin = matches!(
-                last,
-                "spin_loop" | "yield_now" | "spin_loop_hint" | "load" | "relaxed"
-            );
-            // The last name, or any segment of a longer path (`sha2::Sha256::digest`).
-            let heavy = apis::heavy_call(last)
-                || matches!(&callee, Callee::Path(p) if p.segs.len() > 1 && p.segs.iter().any(|s| apis::heavy_part(s)));
-            let label = heavy.then(|| match &callee {
-                Callee::Method(m) => m.clone(),
-                Callee::Path(p) => p.text(),
-                Callee::Other => String::new(),
-            });
-            for l in loops {
-                let info = &mut self.m.loops[l];
-                if is_load {
-                    info.atomic_loads += 1;
-                } else if !is_spin {
-                    info.other_calls += 1;
-                }
-                if let Some(label) = &label {
-                    info.heavy_calls.push((label.clone(), range.clone()));
-                }
-            }
-        }
+        self.count_loop_call(&callee, args.len(), &range);
         self.m.calls.push(Call {
             expr: Some(e),
             unit: Some(self.unit_idx),
@@ -1064,7 +956,6 @@ impl<'m, 'a> Walker<'m, 'a> {
             receiver,
             args,
             parent: u,
-            in_loop,
         });
     }
 }

@@ -164,13 +164,44 @@ impl<'a> Walker<'_, 'a> {
         }
     }
 
-    /// `drop(g)` or a move of `g` into a call: the value named `g` ends.
-    pub(super) fn end_binding(&mut self, name: &str) {
+    /// Arguments passed by value (`drop(g)`, `consume(g)`, `tx.send(g)`) are
+    /// moved into the call: the values they name are no longer held once it
+    /// returns, or, for a call whose future is awaited (`consume(g).await`,
+    /// a `join!` or `select!` future), once that await ends. `&g` only
+    /// borrows and ends nothing. (A callee that stores the value keeps it
+    /// alive elsewhere, which the model does not follow.)
+    pub(super) fn move_args(
+        &mut self,
+        args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>,
+        u: &Use,
+    ) {
+        for a in args {
+            if let Some(n) = syntax::ident_of(a) {
+                if matches!(u, Use::Await | Use::MacroFuture) {
+                    self.moved_into_futures.push(n);
+                } else {
+                    self.end_binding(&n);
+                }
+            }
+        }
+    }
+
+    /// Ends the values moved into futures since `mark`, whose await is over.
+    pub(super) fn end_moved_since(&mut self, mark: usize) {
+        let moved: Vec<String> = self.moved_into_futures.drain(mark..).collect();
+        for n in moved {
+            self.end_binding(&n);
+        }
+    }
+
+    /// The value held by the binding `name` ends (it was moved). A binding
+    /// that extends a temporary (`let x = &m.lock().unwrap().f`) is a
+    /// reference: moving it leaves the temporary alive.
+    fn end_binding(&mut self, name: &str) {
         let Some(f) = self.frames.last() else { return };
         for s in f.scopes.iter().rev() {
             for &l in s.lives.iter().rev() {
-                if matches!(&self.m.lives[l].via, Via::Binding(n) | Via::Extended(n) | Via::Param(n) if n == name)
-                {
+                if matches!(&self.m.lives[l].via, Via::Binding(n) | Via::Param(n) if n == name) {
                     self.dropped.insert(l);
                     return;
                 }
@@ -233,7 +264,6 @@ impl<'a> Walker<'_, 'a> {
                 via,
                 range: decl.clone(),
                 desc: format!("`{name}` (an `Rc`)"),
-                body,
                 assumption: None,
             });
             if let Some(s) = self.frames.last_mut().and_then(|f| f.scopes.last_mut()) {

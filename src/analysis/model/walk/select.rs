@@ -4,17 +4,19 @@
 use super::*;
 
 impl<'a> Walker<'_, 'a> {
-    pub(super) fn mac(&mut self, mac: &'a syn::Macro, range: Range<usize>, u: Use) {
+    pub(super) fn mac(&mut self, mac: &'a syn::Macro, range: Range<usize>) {
         let Some(parsed) = self.store.get(mac) else {
             return;
         };
         match parsed {
-            Parsed::Select { biased, branches } => self.select(mac, *biased, branches, range),
+            Parsed::Select { branches } => self.select(mac, branches, range),
             Parsed::Join { exprs } => {
+                let moved = self.moved_into_futures.len();
                 for e in exprs {
                     self.expr(e, Use::MacroFuture);
                 }
                 self.record_await(range);
+                self.end_moved_since(moved);
             }
             Parsed::Pin { exprs, stmts } => {
                 for s in stmts {
@@ -44,7 +46,6 @@ impl<'a> Walker<'_, 'a> {
                 }
                 self.fmt_macro -= fmt;
                 self.macro_depth -= 1;
-                let _ = u;
             }
             Parsed::Stmts(stmts) => {
                 self.push_scope();
@@ -68,7 +69,6 @@ impl<'a> Walker<'_, 'a> {
     pub(super) fn select(
         &mut self,
         mac: &'a syn::Macro,
-        biased: bool,
         branches: &'a [RawBranch],
         range: Range<usize>,
     ) {
@@ -84,6 +84,7 @@ impl<'a> Walker<'_, 'a> {
         } else {
             SelectKind::Tokio
         };
+        let moved = self.moved_into_futures.len();
         let in_loop = self.frames.last().is_some_and(|f| !f.loops.is_empty());
         let mut out = Vec::new();
         for b in branches {
@@ -113,6 +114,7 @@ impl<'a> Walker<'_, 'a> {
             out.push(branch);
         }
         self.record_await(range.clone());
+        self.end_moved_since(moved);
         for b in branches {
             self.push_scope();
             if let Some(p) = &b.pat {
@@ -125,13 +127,10 @@ impl<'a> Walker<'_, 'a> {
             self.pop_scope();
         }
         let ctx = self.cur_ctx();
-        let body = self.cur_body();
         self.m.selects.push(Select {
             kind,
             range,
-            biased,
             in_loop,
-            body,
             ctx,
             branches: out,
         });

@@ -47,6 +47,35 @@ pub(in crate::analysis::model) fn propagate_send(m: &mut Model<'_>) {
 }
 
 impl<'a> Walker<'_, 'a> {
+    /// `tokio::spawn(handle(conn))`: `handle`'s future must be `Send`.
+    pub(super) fn spawned_call(&mut self, a: &Expr, what: &str) {
+        match strip(a) {
+            Expr::Call(c) => {
+                if let Some(segs) = syntax::path_segs(&c.func) {
+                    let last = segs.last().cloned().unwrap_or_default();
+                    if self.m.names.async_fn(&last, false) {
+                        self.m.spawn_targets.push((
+                            last.clone(),
+                            false,
+                            format!("`{last}` is spawned with {what}"),
+                        ));
+                    }
+                }
+            }
+            Expr::MethodCall(mc) => {
+                let n = mc.method.to_string();
+                if self.m.names.async_fn(&n, true) {
+                    self.m.spawn_targets.push((
+                        n.clone(),
+                        true,
+                        format!("`{n}` is spawned with {what}"),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// The enclosing fn returns a `Send` future (`BoxFuture`, `Pin<Box<dyn Future + Send>>`).
     pub(super) fn fn_returns_send(&self) -> bool {
         use quote::ToTokens;

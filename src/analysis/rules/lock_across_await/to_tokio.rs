@@ -94,14 +94,11 @@ pub(crate) fn fix(m: &Model<'_>, fam: LockFamily) -> Option<Fix> {
         let unwrap_len = match &c.parent {
             Use::Receiver(r) if r == "unwrap" => {
                 let rest = after.trim_start();
-                let lead = after.len() - rest.len();
                 let rest2 = rest.strip_prefix('.')?.trim_start();
                 let rest3 = rest2.strip_prefix("unwrap")?.trim_start();
                 let rest4 = rest3.strip_prefix('(')?.trim_start();
                 rest4.strip_prefix(')')?;
-                let consumed = after.len() - rest4.len() + 1;
-                let _ = lead;
-                consumed
+                after.len() - rest4.len() + 1
             }
             Use::Receiver(r) if r == "expect" => {
                 let close = after.find(')')?;
