@@ -90,7 +90,7 @@ grep -q '^check_release: 0 failed' "$WORK/check.log" || not_ok "tests/dist/check
 check "sha256sum --check SHA256SUMS" bash -c "cd '$OUT' && sha256sum --check --quiet SHA256SUMS"
 cp -r "$OUT" "$WORK/tampered"
 printf 'x' >>"$WORK/tampered/server.json"
-check "a changed file fails the SHA256SUMS check" bash -c "! (cd '$WORK/tampered' && sha256sum --check --quiet SHA256SUMS 2>/dev/null)"
+check "a changed file fails the SHA256SUMS check" bash -c "! (cd '$WORK/tampered' && sha256sum --check --quiet SHA256SUMS >/dev/null 2>&1)"
 
 # --- 3. npm: install the tarballs into an empty folder, no scripts -----------------
 APP=$WORK/app
@@ -175,7 +175,10 @@ check "the crate leaves out tests, fixtures, benches, fuzz, examples" bash -c \
     "! grep -qE '^(tests|fuzz|benches|examples|skill-examples|scripts|packaging)/' '$WORK/list'"
 [ -f "$CRATE" ] && echo "# crate: $(du -h "$CRATE" | cut -f1) ($(stat -c %s "$CRATE") bytes), $(wc -l <"$WORK/list") files"
 INSTALL_PROFILE=${CRATE_INSTALL_PROFILE:-debug}
-flags=(--locked --root "$WORK/cargo-root" --path "$TARGET_DIR/package/rust-async-skill-$VERSION")
+# cargo removes its own unpacked copy after verifying: unpack the .crate as a
+# user's `cargo install` would get it from crates.io.
+mkdir -p "$WORK/crate" && tar -xzf "$CRATE" -C "$WORK/crate"
+flags=(--locked --root "$WORK/cargo-root" --path "$WORK/crate/rust-async-skill-$VERSION")
 [ "$INSTALL_PROFILE" = debug ] && flags+=(--debug)
 if cargo install "${flags[@]}" >"$WORK/cargo-install.log" 2>&1; then
     ok "cargo install ${flags[*]/#$WORK/…}"

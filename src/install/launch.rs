@@ -63,6 +63,21 @@ impl Launch {
         }
     }
 
+    /// The same program with `args` instead of `serve`: for what a client
+    /// runs besides the server (a hook command, say), so that it too goes
+    /// through the launcher when the launcher installed it.
+    pub fn with_args(&self, args: &[&str]) -> Launch {
+        let mut all = self.args.clone();
+        if all.last().is_some_and(|a| a == "serve") {
+            all.pop();
+        }
+        all.extend(args.iter().map(|a| a.to_string()));
+        Launch {
+            command: self.command.clone(),
+            args: all,
+        }
+    }
+
     /// True when the clients will run the npm launcher, not a file path.
     pub fn is_npx(&self) -> bool {
         self.args.iter().any(|a| a == NPM_PACKAGE)
@@ -148,6 +163,20 @@ mod tests {
         assert_eq!(
             Launch::npx(true).display(),
             "cmd /c npx -y rust-async-skill serve"
+        );
+    }
+
+    #[test]
+    fn other_subcommands_go_through_the_same_program() {
+        assert_eq!(
+            Launch::npx(false)
+                .with_args(&["hook", "claude-code"])
+                .display(),
+            "npx -y rust-async-skill hook claude-code"
+        );
+        assert_eq!(
+            Launch::binary("/bin/r").with_args(&["hook"]).display(),
+            "/bin/r hook"
         );
     }
 

@@ -16,7 +16,8 @@ struct Block {
 }
 
 fn blocks(path: &Path) -> Vec<Block> {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let mut out = Vec::new();
     let mut cur: Option<Block> = None;
     for (i, line) in text.lines().enumerate() {
@@ -63,25 +64,42 @@ fn blocks(path: &Path) -> Vec<Block> {
 fn skill_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = vec![root.join("SKILL.md")];
-    if let Ok(rd) = std::fs::read_dir(root.join("skill/references")) {
-        let mut refs: Vec<PathBuf> = rd
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "md"))
-            .collect();
-        refs.sort();
-        files.extend(refs);
-    }
-    files.into_iter().filter(|f| f.exists()).collect()
+    let mut refs: Vec<PathBuf> = std::fs::read_dir(root.join("skill/references"))
+        .expect("skill/references exists")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    assert!(!refs.is_empty(), "no reference file in skill/references");
+    refs.sort();
+    files.extend(refs);
+    files
+}
+
+/// Opening ```rust fences, counted apart from the block reader above.
+fn rust_fences(path: &Path) -> usize {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| {
+            l.trim_start()
+                .strip_prefix("```rust")
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(','))
+        })
+        .count()
 }
 
 #[test]
 fn skill_examples_agree_with_the_analyser() {
     let mut disagreements = Vec::new();
     let mut checked = 0;
+    let mut tagged = 0;
+    let mut fences = 0;
     for f in skill_files() {
+        fences += rust_fences(&f);
         for b in blocks(&f) {
             checked += 1;
+            tagged += b.tags.iter().any(|t| t.starts_with("bug-")) as usize;
             let code = if b.code.contains("fn main") {
                 b.code.clone()
             } else {
@@ -128,7 +146,11 @@ fn skill_examples_agree_with_the_analyser() {
             }
         }
     }
-    println!("{checked} rust blocks checked");
+    println!("{checked} rust blocks checked, {tagged} tagged with a bug");
+    // Every block was read and checked, and there are blocks of both kinds.
+    assert_eq!(checked, fences, "blocks read vs ```rust fences");
+    assert!(checked >= 20, "only {checked} rust blocks");
+    assert!(tagged >= 5, "only {tagged} blocks tagged bug-<rule>");
     assert!(
         disagreements.is_empty(),
         "{} disagreements:\n{}",

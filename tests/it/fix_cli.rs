@@ -78,7 +78,11 @@ fn a_fix_is_applied_and_described_on_stderr() {
         "async fn tick() {\n    tokio::time::sleep(std::time::Duration::from_millis(5)).await;\n}\n"
     );
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("fixed (safe): 2:5: [blocking-sleep]"), "{err}");
+    // No runtime in sight: the time driver may be off.
+    assert!(
+        err.contains("fixed (may-change-behaviour): 2:5: [blocking-sleep]"),
+        "{err}"
+    );
     // Fixing the output again changes nothing.
     let again = fix(&[], b"async fn tick() {\n    tokio::time::sleep(std::time::Duration::from_millis(5)).await;\n}\n");
     assert!(String::from_utf8_lossy(&again.stderr).contains("0 edit(s) applied"));

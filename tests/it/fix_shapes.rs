@@ -97,6 +97,18 @@ const SHAPES: &[Shape] = &[
         safety: &["may-change-behaviour"],
     },
     Shape {
+        file: "blocking-stdin/pos_read_line_loop_local.rs",
+        rule: "blocking-stdin",
+        fixed: 1,
+        unfixed: 0,
+        has: &[
+            "    let mut stdin = tokio::io::BufReader::new(tokio::io::stdin());",
+            "        if tokio::io::AsyncBufReadExt::read_line(&mut stdin, &mut line).await? == 0 {",
+        ],
+        lacks: &["= io::stdin()", "stdin.read_line"],
+        safety: &["may-change-behaviour"],
+    },
+    Shape {
         file: "blocking-stdin/pos_lines_enumerate.rs",
         rule: "blocking-stdin",
         fixed: 0,

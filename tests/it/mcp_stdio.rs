@@ -425,7 +425,7 @@ fn suggest_fix_fixes_a_blocking_sleep_over_the_wire() {
     assert!(
         edits
             .iter()
-            .all(|e| e["rule"] == "blocking-sleep" && e["safety"] == "safe")
+            .all(|e| e["rule"] == "blocking-sleep" && e["safety"] == "may-change-behaviour")
     );
     assert_eq!(edits[0]["span"]["start"]["line"], 4);
     assert!(

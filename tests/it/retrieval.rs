@@ -111,6 +111,13 @@ fn pasted_tool_output_lands_on_its_concept() {
             "{file} top-3 {:.3}",
             r.overall.top3_rate()
         );
+        // Other tools' output (a sync borrow error, a Python traceback) is not ours.
+        assert!(
+            r.offtopic >= 3 && r.offtopic_rejected == r.offtopic,
+            "{file}: off-topic {}/{} rejected",
+            r.offtopic_rejected,
+            r.offtopic
+        );
     }
 }
 

@@ -224,8 +224,8 @@ pub fn summarize_and_probe(m: &mut Model<'_>) -> FileSummary {
             s.fns[i].holds_non_send = true;
         }
     }
-    for (_, _, r) in &m.captures {
-        if let Some(i) = innermost(&s, r) {
+    for c in &m.captures {
+        if let Some(i) = innermost(&s, &c.range) {
             s.fns[i].holds_non_send = true;
         }
     }

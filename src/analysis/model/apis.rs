@@ -518,3 +518,53 @@ pub fn chain_flavor(c: &Chain) -> Option<Flavor> {
     }
     None
 }
+
+/// Methods that pass a lock result through to the guard.
+pub const GUARD_ADAPTERS: &[&str] = &[
+    "unwrap",
+    "expect",
+    "unwrap_or_else",
+    "map_err",
+    "unwrap_or_default",
+    "ok",
+];
+/// Methods that return a guard or a borrow when called on a lock, a
+/// `RefCell`, a span or a watch receiver.
+pub fn lock_like_method(name: &str) -> bool {
+    matches!(
+        name,
+        "lock"
+            | "read"
+            | "write"
+            | "borrow"
+            | "borrow_mut"
+            | "enter"
+            | "entered"
+            | "try_lock"
+            | "try_read"
+            | "try_write"
+            | "try_borrow"
+            | "try_borrow_mut"
+            | "borrow_and_update"
+    )
+}
+
+/// `DashMap` accessors: their values hold a shard lock.
+pub fn dashmap_guard_method(name: &str) -> bool {
+    matches!(
+        name,
+        "get" | "get_mut" | "entry" | "iter" | "iter_mut" | "try_get" | "try_get_mut"
+    )
+}
+
+/// The first type of a declared type list is `std::rc::Rc` (or an
+/// unresolved `Rc`).
+pub fn is_rc(paths: &[Resolved]) -> bool {
+    paths.first().is_some_and(|p| {
+        p.last() == "Rc" && (p.starts_with("std::rc") || p.unresolved() || p.starts_with("alloc"))
+    })
+}
+
+/// futures-util constructors whose futures implement `FusedFuture` and
+/// `Unpin` (futures-util 0.3: `Ready`, `Pending`, `Lazy`, `AlwaysReady`).
+pub const FUSED_FUTURES_CTORS: &[&str] = &["ready", "ok", "err", "pending", "lazy", "always_ready"];

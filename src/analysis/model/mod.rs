@@ -14,6 +14,8 @@ pub mod names;
 mod poll;
 mod reach;
 pub mod syntax;
+#[cfg(test)]
+mod tests;
 mod tokens;
 mod walk;
 
@@ -420,8 +422,8 @@ pub struct LoopInfo {
     pub nested_counting: bool,
     /// The largest literal bound of its range, for `for _ in 0..N`.
     pub range_bound: Option<u128>,
-    /// Hashing / compression calls inside.
-    pub heavy_calls: Vec<(String, Range<usize>)>,
+    /// Hashing / compression calls inside (method names or paths).
+    pub heavy_calls: Vec<String>,
     /// Atomic `.load(..)` calls in the condition or body.
     pub atomic_loads: usize,
     /// Calls other than atomics and spin hints.
@@ -454,6 +456,65 @@ pub struct PollFn {
     pub facts: PollFacts,
 }
 
+/// An `.await` (or a `select!` / `join!`) in async code.
+#[derive(Clone, Debug)]
+pub struct AwaitPoint {
+    pub body: BodyId,
+    pub range: Range<usize>,
+}
+
+/// An `.await` outside async code (E0728).
+#[derive(Clone, Debug)]
+pub struct BadAwait {
+    pub range: Range<usize>,
+    /// The kind of the body it is in.
+    pub kind: BodyKind,
+    /// The enclosing fn's name, for a fn body.
+    pub fn_name: Option<String>,
+}
+
+/// A local of an outer scope (or `self`) used inside an async block.
+#[derive(Clone, Debug)]
+pub struct OuterUse {
+    /// The async block.
+    pub body: BodyId,
+    pub name: String,
+    /// The use site.
+    pub range: Range<usize>,
+    /// The use moves the value (a `move`-less block then owns it).
+    pub moved: bool,
+}
+
+/// An async block handed to a spawner.
+#[derive(Clone, Debug)]
+pub struct SpawnedBlock {
+    pub body: BodyId,
+    /// Written `async move`.
+    pub is_move: bool,
+    /// The `async` (and `move`) keywords.
+    pub keyword: Range<usize>,
+    /// The spawner, in words (`` `tokio::spawn` ``).
+    pub spawner: String,
+}
+
+/// A snippet async fn whose future must be `Send`.
+#[derive(Clone, Debug)]
+pub struct SendTarget {
+    pub name: String,
+    pub is_method: bool,
+    /// Why, in words.
+    pub why: String,
+}
+
+/// A call of a snippet async fn.
+#[derive(Clone, Debug)]
+pub struct AsyncCall {
+    /// The body the call is in.
+    pub body: BodyId,
+    pub name: String,
+    pub is_method: bool,
+}
+
 /// All facts about a snippet.
 pub struct Model<'a> {
     pub text: &'a str,
@@ -472,29 +533,30 @@ pub struct Model<'a> {
     pub polls: Vec<PollFn>,
     /// `async { .. };` statements and `let _ = async { .. };`.
     pub discarded_blocks: Vec<Range<usize>>,
-    /// Every `.await` (and `select!`/`join!`): (body, range).
-    pub awaits: Vec<(BodyId, Range<usize>)>,
-    /// `.await` outside async code: (range, the body's kind, its fn name).
-    pub bad_awaits: Vec<(Range<usize>, BodyKind, Option<String>)>,
+    /// Every `.await` (and `select!`/`join!`).
+    pub awaits: Vec<AwaitPoint>,
+    /// `.await` outside async code.
+    pub bad_awaits: Vec<BadAwait>,
     /// `!Send` locals (`Rc`) of an outer scope used inside an async block,
-    /// which captures them: (async block body, name, use site).
-    pub captures: Vec<(BodyId, String, Range<usize>)>,
-    /// Outer locals (and `self`) used inside an async block: (async block
-    /// body, name, use site, moved). A block without `move` captures by
-    /// reference the ones that are only borrowed there.
-    pub borrows: Vec<(BodyId, String, Range<usize>, bool)>,
+    /// which captures them.
+    pub captures: Vec<OuterUse>,
+    /// Outer locals (and `self`) used inside an async block. A block
+    /// without `move` captures by reference the ones only borrowed there.
+    pub borrows: Vec<OuterUse>,
     /// Sync fns of the snippet that async code calls: fn body -> (fn name, a call site).
     pub reached_via: hashbrown::HashMap<BodyId, (String, Range<usize>)>,
     /// Sync fns that async code in other files of the crate reaches: fn
     /// body -> (fn name, the chain of calls, in words).
     pub reached_from_crate: hashbrown::HashMap<BodyId, (String, String)>,
-    /// Async blocks handed to a spawner: (body, written with `move`,
-    /// range of the `async` keyword(s), the spawner).
-    pub spawned_blocks: Vec<(BodyId, bool, Range<usize>, String)>,
-    /// Snippet async fns handed to a spawner: (name, is a method, how).
-    pub(crate) spawn_targets: Vec<(String, bool, String)>,
-    /// Calls of snippet async fns: (body, name, is a method).
-    pub(crate) async_calls: Vec<(BodyId, String, bool)>,
+    /// Async blocks handed to a spawner.
+    pub spawned_blocks: Vec<SpawnedBlock>,
+    /// Snippet async fns whose future must be `Send` (spawned, axum handlers).
+    pub(crate) send_targets: Vec<SendTarget>,
+    /// Calls of snippet async fns.
+    pub(crate) async_calls: Vec<AsyncCall>,
+    /// The statements of every block, for fixes: walked once, on the
+    /// first fix that asks (`rules::fixkit::blocks`).
+    pub(crate) fix_blocks: std::sync::OnceLock<Vec<crate::analysis::rules::fixkit::BlockStmts>>,
 }
 
 impl<'a> Model<'a> {
@@ -555,8 +617,9 @@ impl<'a> Model<'a> {
             spawned_blocks: Vec::new(),
             reached_via: hashbrown::HashMap::new(),
             reached_from_crate: hashbrown::HashMap::new(),
-            spawn_targets: Vec::new(),
+            send_targets: Vec::new(),
             async_calls: Vec::new(),
+            fix_blocks: std::sync::OnceLock::new(),
         };
         for (i, unit) in snippet.units.iter().enumerate() {
             walk::walk_unit(&mut m, store, i, unit);

@@ -20,8 +20,8 @@ pub(super) const DOC: RuleDoc = RuleDoc {
 };
 
 pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
-    for (range, kind, name) in &m.bad_awaits {
-        let (msg, help) = match (kind, name) {
+    for b in &m.bad_awaits {
+        let (msg, help) = match (&b.kind, &b.fn_name) {
             (BodyKind::Closure(_), _) => (
                 "`.await` inside a closure that is not `async`: error[E0728] \"`await` is only allowed inside `async` functions and blocks\"".to_string(),
                 "use a `for` loop instead of the closure, or make it `async` and await the futures it returns (`join_all`, `FuturesUnordered`)",
@@ -39,6 +39,6 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
                 "move this code into an `async fn` or `async` block",
             ),
         };
-        out.emit(Draft::new(range.clone(), Severity::Error, msg, help));
+        out.emit(Draft::new(b.range.clone(), Severity::Error, msg, help));
     }
 }

@@ -80,13 +80,40 @@ fn fix(m: &Model<'_>, c: &crate::analysis::model::Call<'_>) -> Option<Fix> {
         fixkit::edit(fixkit::callee_path_range(m, c)?, path),
         fixkit::insert(c.range.end, ".await"),
     ];
-    Some(fixkit::fix(
-        FixSafety::Safe,
-        format!(
-            "replace the blocking sleep with `{path}(..).await`, which yields the worker while it waits"
-        ),
-        edits,
-    ))
+    let description = format!(
+        "replace the blocking sleep with `{path}(..).await`, which yields the worker while it waits"
+    );
+    // tokio's sleep panics on a runtime built without its time driver;
+    // async-std's needs none.
+    let (safety, description) = if m.runtime == Runtime::AsyncStd || on_tokio_attr_runtime(m, c) {
+        (FixSafety::Safe, description)
+    } else {
+        (
+            FixSafety::MaybeIncorrect,
+            format!(
+                "{description}; this may change behaviour: `tokio::time::sleep` panics unless the runtime has its time driver (`#[tokio::main]` and `#[tokio::test]` enable it, a runtime `Builder` needs `enable_time()` or `enable_all()`)"
+            ),
+        )
+    };
+    Some(fixkit::fix(safety, description, edits))
+}
+
+/// Whether the call runs inside a fn marked `#[tokio::main]` or
+/// `#[tokio::test]` (whose runtime has every driver), looking out through
+/// the enclosing closures and async blocks.
+fn on_tokio_attr_runtime(m: &Model<'_>, c: &crate::analysis::model::Call<'_>) -> bool {
+    let mut cur = c.body;
+    while let Some(id) = cur {
+        let body = &m.bodies[id];
+        if let Some(f) = body.fn_index.and_then(|i| m.fns.get(i)) {
+            return f
+                .runtime_attr
+                .as_ref()
+                .is_some_and(|a| a.path == "tokio::main" || a.path == "tokio::test");
+        }
+        cur = body.parent;
+    }
+    false
 }
 
 /// A bare unresolved `sleep(d)`: std's only when it is not a future in the

@@ -18,7 +18,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     title: "Reading `std::io::stdin()` in async code",
     what_it_does: "Finds `std::io::stdin()` in async context when the snippet reads from it (`read_line`, `lines`, `read_to_string`...).",
     why_bad: "Reading stdin blocks until the user types a line, possibly forever: the worker thread and its tasks stop meanwhile. Note that `tokio::io::stdin` is no miracle either: tokio reads stdin on a blocking thread, and runtime shutdown can hang until the user presses Enter; interactive input belongs on a dedicated thread that sends lines over a channel.",
-    known_problems: "A bare `stdin()` with no `use` line is taken for std's when the reads are not awaited. Fixes (may change behaviour: tokio reads stdin on a thread of its own that cannot be cancelled, so shutdown can wait for Enter): `stdin().read_line(&mut s)` (also through `.lock()`) becomes tokio's `read_line` through a one-byte `BufReader`, `read_to_string` / `read_to_end` become tokio's; a `for line in stdin().lock().lines() { .. }` loop (or over a `let input = stdin();` used by nothing else, whose `let` goes) becomes `while let Some(line) = lines.next_line().await.transpose() { .. }` over `BufReader::new(tokio::io::stdin())`, the body unchanged (it gets the same `io::Result<String>`). Other reads through a `stdin` local keep the help.",
+    known_problems: "A bare `stdin()` with no `use` line is taken for std's when the reads are not awaited. Fixes (may change behaviour: tokio reads stdin on a thread of its own that cannot be cancelled, so shutdown can wait for Enter): `stdin().read_line(&mut s)` (also through `.lock()`) becomes tokio's `read_line` through a one-byte `BufReader`, `read_to_string` / `read_to_end` become tokio's; a `for line in stdin().lock().lines() { .. }` loop (or over a `let input = stdin();` used by nothing else, whose `let` goes) becomes `while let Some(line) = lines.next_line().await.transpose() { .. }` over `BufReader::new(tokio::io::stdin())`, the body unchanged (it gets the same `io::Result<String>`); a `let input = stdin();` local used only by `input.read_line(&mut s)` calls (a read loop) becomes `let mut input = BufReader::new(tokio::io::stdin());`, kept across the reads, and each read `AsyncBufReadExt::read_line(&mut input, &mut s).await`. Other reads through a `stdin` local keep the help.",
     example: "#[tokio::main]\nasync fn main() {\n    let mut line = String::new();\n    std::io::stdin().read_line(&mut line).unwrap();\n    handle(line).await;\n}",
     use_instead: "use tokio::io::{AsyncBufReadExt, BufReader};\n\n#[tokio::main]\nasync fn main() {\n    // tokio reads stdin on a blocking thread: shutdown can wait for Enter.\n    let mut lines = BufReader::new(tokio::io::stdin()).lines();\n    if let Some(line) = lines.next_line().await.unwrap() {\n        handle(line).await;\n    }\n}",
 };
@@ -115,7 +115,10 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
                 out.emit(
                     Draft::new(r.range.clone(), sev, msg, help)
                         .assume(assumption.clone())
-                        .with_fix(lines_loop::fix_local(m, r, id)),
+                        .with_fix(
+                            lines_loop::fix_local(m, r, id)
+                                .or_else(|| lines_loop::fix_read_lines(m, id)),
+                        ),
                 );
             }
             if !reads.is_empty() {

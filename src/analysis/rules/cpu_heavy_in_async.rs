@@ -38,7 +38,7 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
             "nested loops".to_string()
         } else if l.kind == LoopKind::For && l.range_bound.is_some_and(|b| b >= 100_000) {
             format!("a loop over {} iterations", l.range_bound.unwrap_or(0))
-        } else if let Some((name, _)) = l.heavy_calls.first() {
+        } else if let Some(name) = l.heavy_calls.first() {
             format!("`{name}` in a loop")
         } else if l.kind != LoopKind::For && l.atomic_loads > 0 && l.other_calls == 0 {
             "a busy-wait on an atomic".to_string()

@@ -172,8 +172,13 @@ fn owned_value(e: &syn::Expr) -> bool {
     }
 }
 
-/// Every block of every parsed unit with its statements.
-pub fn blocks(m: &Model<'_>) -> Vec<BlockStmts> {
+/// Every block of every parsed unit with its statements, computed once per
+/// analysis (fixes of many findings ask for them).
+pub fn blocks<'m>(m: &'m Model<'_>) -> &'m [BlockStmts] {
+    m.fix_blocks.get_or_init(|| collect_blocks(m))
+}
+
+fn collect_blocks(m: &Model<'_>) -> Vec<BlockStmts> {
     struct V<'u> {
         unit: &'u crate::analysis::parse::Unit,
         out: Vec<BlockStmts>,

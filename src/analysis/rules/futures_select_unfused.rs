@@ -138,7 +138,7 @@ fn fix_named(m: &Model<'_>, s: &Select<'_>, l: &Local) -> Option<Fix> {
     let text = m.text;
     let name = l.name.as_str();
     let blocks = fixkit::blocks(m);
-    let (block, i) = fixkit::stmt_around(&blocks, &l.decl)?;
+    let (block, i) = fixkit::stmt_around(blocks, &l.decl)?;
     let stmt = &block.stmts[i];
     if !stmt.is_let
         || stmt.binds != [name]

@@ -5,7 +5,7 @@
 //! docs/rules.md.
 
 mod common;
-mod fixkit;
+pub(crate) mod fixkit;
 mod rewrite;
 
 mod async_main_without_runtime;
@@ -105,76 +105,58 @@ impl RuleDoc {
 
 type Check = fn(&Model<'_>, &mut Sink<'_>);
 
-/// Every rule, in catalogue order.
-static DOCS: [RuleDoc; 30] = [
-    blocking_sleep::DOC,
-    blocking_fs::DOC,
-    blocking_net::DOC,
-    blocking_process::DOC,
-    blocking_stdin::DOC,
-    blocking_channel::DOC,
-    tokio_blocking_api_in_async::DOC,
-    block_on_in_async::DOC,
-    lock_across_await::DOC,
-    refcell_across_await::DOC,
-    non_send_across_await::DOC,
-    future_not_awaited::DOC,
-    select_recreated_future::DOC,
-    select_cancel_unsafe::DOC,
-    futures_select_unfused::DOC,
-    pending_without_waker::DOC,
-    waker_per_poll_leak::DOC,
-    self_wake_busy_poll::DOC,
-    spawn_local_outside_localset::DOC,
-    block_in_place_current_thread::DOC,
-    async_main_without_runtime::DOC,
-    pin_new_not_unpin::DOC,
-    runtime_drivers_disabled::DOC,
-    cpu_heavy_in_async::DOC,
-    spawn_handle_dropped::DOC,
-    span_enter_across_await::DOC,
-    dashmap_ref_across_await::DOC,
-    await_outside_async::DOC,
-    spawn_borrow_missing_move::DOC,
-    unknown_suppression::DOC,
-];
+/// Declares the rules from one list of their modules: each module gives
+/// its `DOC` and its `check`, at the same index of `DOCS` and `CHECKS`, so
+/// a rule's id cannot drift from its check.
+macro_rules! rules {
+    ($($module:ident),* $(,)?) => {
+        /// Every rule's documentation, in catalogue order.
+        static DOCS: &[RuleDoc] = &[$($module::DOC),*];
+        /// Every rule's check, at the index of its documentation.
+        static CHECKS: &[Check] = &[$($module::check),*];
+        /// Every rule's module name, at the index of its documentation.
+        #[cfg(test)]
+        static MODULES: &[&str] = &[$(stringify!($module)),*];
+    };
+}
 
-static CHECKS: [Check; 30] = [
-    blocking_sleep::check,
-    blocking_fs::check,
-    blocking_net::check,
-    blocking_process::check,
-    blocking_stdin::check,
-    blocking_channel::check,
-    tokio_blocking_api_in_async::check,
-    block_on_in_async::check,
-    lock_across_await::check,
-    refcell_across_await::check,
-    non_send_across_await::check,
-    future_not_awaited::check,
-    select_recreated_future::check,
-    select_cancel_unsafe::check,
-    futures_select_unfused::check,
-    pending_without_waker::check,
-    waker_per_poll_leak::check,
-    self_wake_busy_poll::check,
-    spawn_local_outside_localset::check,
-    block_in_place_current_thread::check,
-    async_main_without_runtime::check,
-    pin_new_not_unpin::check,
-    runtime_drivers_disabled::check,
-    cpu_heavy_in_async::check,
-    spawn_handle_dropped::check,
-    span_enter_across_await::check,
-    dashmap_ref_across_await::check,
-    await_outside_async::check,
-    spawn_borrow_missing_move::check,
-    unknown_suppression::check,
+// Catalogue order.
+rules![
+    blocking_sleep,
+    blocking_fs,
+    blocking_net,
+    blocking_process,
+    blocking_stdin,
+    blocking_channel,
+    tokio_blocking_api_in_async,
+    block_on_in_async,
+    lock_across_await,
+    refcell_across_await,
+    non_send_across_await,
+    future_not_awaited,
+    select_recreated_future,
+    select_cancel_unsafe,
+    futures_select_unfused,
+    pending_without_waker,
+    waker_per_poll_leak,
+    self_wake_busy_poll,
+    spawn_local_outside_localset,
+    block_in_place_current_thread,
+    async_main_without_runtime,
+    pin_new_not_unpin,
+    runtime_drivers_disabled,
+    cpu_heavy_in_async,
+    spawn_handle_dropped,
+    span_enter_across_await,
+    dashmap_ref_across_await,
+    await_outside_async,
+    spawn_borrow_missing_move,
+    unknown_suppression,
 ];
 
 /// The documentation of every rule, in catalogue order.
 pub fn rule_docs() -> &'static [RuleDoc] {
-    &DOCS
+    DOCS
 }
 
 /// The rule table (Markdown): id, severity, concept, fix, title. The
@@ -247,4 +229,21 @@ pub(crate) fn run(
         out.extend(sink.into_findings());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_rule_id_is_its_module_name_and_unique() {
+        assert_eq!(DOCS.len(), CHECKS.len());
+        for (doc, module) in DOCS.iter().zip(MODULES) {
+            assert_eq!(doc.id, module.replace('_', "-"));
+        }
+        let mut ids: Vec<&str> = DOCS.iter().map(|d| d.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), DOCS.len(), "a rule id appears twice");
+    }
 }

@@ -75,11 +75,14 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
 /// `Rc`s captured by a spawned async block that awaits: the future holds them.
 pub(super) fn check_captures(m: &Model<'_>, out: &mut Sink<'_>) {
     let mut seen = std::collections::HashSet::new();
-    for (body, name, range) in &m.captures {
+    for crate::analysis::model::OuterUse {
+        body, name, range, ..
+    } in &m.captures
+    {
         let Some(reason) = m.send_reason(*body) else {
             continue;
         };
-        let Some((_, at)) = m.awaits.iter().find(|(b, _)| b == body) else {
+        let Some(at) = m.awaits.iter().find(|a| a.body == *body).map(|a| &a.range) else {
             continue;
         };
         if !seen.insert((*body, name.clone())) {

@@ -26,14 +26,20 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
     // Per async block: each variable, and whether some use moves it.
     let mut uses: std::collections::HashMap<usize, Vec<(&str, bool)>> =
         std::collections::HashMap::new();
-    for (b, name, _, moved) in &m.borrows {
-        let v = uses.entry(*b).or_default();
-        match v.iter_mut().find(|(n, _)| n == name) {
-            Some(e) => e.1 |= *moved,
-            None => v.push((name, *moved)),
+    for u in &m.borrows {
+        let v = uses.entry(u.body).or_default();
+        match v.iter_mut().find(|(n, _)| *n == u.name) {
+            Some(e) => e.1 |= u.moved,
+            None => v.push((&u.name, u.moved)),
         }
     }
-    for (body, is_move, kw, what) in &m.spawned_blocks {
+    for sb in &m.spawned_blocks {
+        let crate::analysis::model::SpawnedBlock {
+            body,
+            is_move,
+            keyword: kw,
+            spawner: what,
+        } = sb;
         if *is_move {
             continue;
         }

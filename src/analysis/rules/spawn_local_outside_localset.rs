@@ -92,7 +92,7 @@ fn fix(m: &Model<'_>, c: &Call<'_>) -> Option<Fix> {
         Use::Discard | Use::LetUnderscore => return None,
         Use::Bind => {
             let blocks = fixkit::blocks(m);
-            let (b, i) = fixkit::stmt_around(&blocks, &c.range)?;
+            let (b, i) = fixkit::stmt_around(blocks, &c.range)?;
             let st = &b.stmts[i];
             let after = st.range.end..m.bodies[fn_body].range.end;
             if !st.is_let
@@ -109,7 +109,7 @@ fn fix(m: &Model<'_>, c: &Call<'_>) -> Option<Fix> {
     let f = m.fns.get(m.bodies[fn_body].fn_index?)?;
     if f.name.starts_with("__rust_async_skill")
         || m.send_reason(fn_body).is_some()
-        || m.spawn_targets.iter().any(|(n, _, _)| *n == f.name)
+        || m.send_targets.iter().any(|t| t.name == f.name)
     {
         return None;
     }

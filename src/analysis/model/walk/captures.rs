@@ -55,7 +55,7 @@ impl<'a> Walker<'_, 'a> {
             }
         } else {
             let Some(id) = self.lookup(&name) else { return };
-            (self.m.locals[id].body, is_rc(&self.m.locals[id].ty))
+            (self.m.locals[id].body, apis::is_rc(&self.m.locals[id].ty))
         };
         if !rc && !borrow {
             return;
@@ -74,10 +74,20 @@ impl<'a> Walker<'_, 'a> {
         if let Some(b) = block {
             let r = self.expr_range(e);
             if rc {
-                self.m.captures.push((b, name.clone(), r.clone()));
+                self.m.captures.push(OuterUse {
+                    body: b,
+                    name: name.clone(),
+                    range: r.clone(),
+                    moved: how == Capture::Move,
+                });
             }
             if borrow {
-                self.m.borrows.push((b, name, r, how == Capture::Move));
+                self.m.borrows.push(OuterUse {
+                    body: b,
+                    name,
+                    range: r,
+                    moved: how == Capture::Move,
+                });
             }
         }
     }

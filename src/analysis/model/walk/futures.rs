@@ -3,11 +3,6 @@
 
 use super::*;
 
-/// futures-util constructors whose futures implement `FusedFuture` and
-/// `Unpin` (futures-util 0.3: `Ready`, `Pending`, `Lazy`, `AlwaysReady`).
-pub(super) const FUSED_FUTURES_CTORS: &[&str] =
-    &["ready", "ok", "err", "pending", "lazy", "always_ready"];
-
 impl<'a> Walker<'_, 'a> {
     /// What kind of future an expression makes, if it makes one.
     pub(super) fn future_kind(&self, e: &Expr) -> Option<FutureKind> {
@@ -81,7 +76,7 @@ impl<'a> Walker<'_, 'a> {
                     Some("pin") => call.args.first().is_some_and(|a| self.is_fused_expr(a)),
                     // futures' own leaf futures are `FusedFuture` (and `Unpin`);
                     // std's `ready`/`pending` are not.
-                    Some(f) if FUSED_FUTURES_CTORS.contains(&f) => {
+                    Some(f) if apis::FUSED_FUTURES_CTORS.contains(&f) => {
                         let path = self.resolve_at(&segs, &call.func);
                         path.starts_with("futures::future")
                             || path.starts_with("futures_util::future")

@@ -3,34 +3,6 @@
 
 use super::*;
 
-/// Methods that pass a lock result through to the guard.
-pub(super) const ADAPTERS: &[&str] = &[
-    "unwrap",
-    "expect",
-    "unwrap_or_else",
-    "map_err",
-    "unwrap_or_default",
-    "ok",
-];
-pub(super) fn is_lockish(name: &str) -> bool {
-    matches!(
-        name,
-        "lock"
-            | "read"
-            | "write"
-            | "borrow"
-            | "borrow_mut"
-            | "enter"
-            | "entered"
-            | "try_lock"
-            | "try_read"
-            | "try_write"
-            | "try_borrow"
-            | "try_borrow_mut"
-            | "borrow_and_update"
-    )
-}
-
 /// `match m.lock() { Ok(g) => g, Err(p) => p.into_inner() }`: every arm
 /// yields the value its pattern bound (or recovers it, or leaves).
 pub(super) fn match_passes_through(m: &syn::ExprMatch) -> bool {
@@ -55,7 +27,9 @@ pub(super) fn guard_core(e: &Expr) -> Option<(&syn::ExprMethodCall, bool)> {
     let mut adapted = false;
     loop {
         match cur {
-            Expr::MethodCall(mc) if ADAPTERS.contains(&mc.method.to_string().as_str()) => {
+            Expr::MethodCall(mc)
+                if apis::GUARD_ADAPTERS.contains(&mc.method.to_string().as_str()) =>
+            {
                 adapted = true;
                 cur = &mc.receiver;
             }
@@ -69,34 +43,20 @@ pub(super) fn guard_core(e: &Expr) -> Option<(&syn::ExprMethodCall, bool)> {
                 adapted = true;
                 cur = &m.expr;
             }
-            Expr::MethodCall(mc) if mc.args.is_empty() && is_lockish(&mc.method.to_string()) => {
+            Expr::MethodCall(mc)
+                if mc.args.is_empty() && apis::lock_like_method(&mc.method.to_string()) =>
+            {
                 return Some((mc, adapted));
             }
             // DashMap accessors return guards over a shard lock.
             Expr::MethodCall(mc)
-                if mc.args.len() <= 1
-                    && matches!(
-                        mc.method.to_string().as_str(),
-                        "get"
-                            | "get_mut"
-                            | "entry"
-                            | "iter"
-                            | "iter_mut"
-                            | "try_get"
-                            | "try_get_mut"
-                    ) =>
+                if mc.args.len() <= 1 && apis::dashmap_guard_method(&mc.method.to_string()) =>
             {
                 return Some((mc, adapted));
             }
             _ => return None,
         }
     }
-}
-
-pub(super) fn is_rc(paths: &[Resolved]) -> bool {
-    paths.first().is_some_and(|p| {
-        p.last() == "Rc" && (p.starts_with("std::rc") || p.unresolved() || p.starts_with("alloc"))
-    })
 }
 
 impl<'a> Walker<'_, 'a> {
@@ -274,7 +234,7 @@ impl<'a> Walker<'_, 'a> {
                 };
                 Some((LiveKind::Guard(kind), desc_range, None))
             }
-            "get" | "get_mut" | "entry" | "iter" | "iter_mut" | "try_get" | "try_get_mut" => {
+            m if apis::dashmap_guard_method(m) => {
                 (fam == Some(T::DashMap)).then_some((LiveKind::DashRef, desc_range, None))
             }
             // `try_*`: only a lock known to block (a tokio guard may be held).
@@ -333,7 +293,7 @@ impl<'a> Walker<'_, 'a> {
 
     pub(super) fn maybe_guard(&mut self, e: &Expr, u: &Use) {
         match u {
-            Use::Receiver(m) if ADAPTERS.contains(&m.as_str()) => return,
+            Use::Receiver(m) if apis::GUARD_ADAPTERS.contains(&m.as_str()) => return,
             Use::Try | Use::Await | Use::Discard | Use::LetUnderscore | Use::MacroFuture => return,
             _ => {}
         }

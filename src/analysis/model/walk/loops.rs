@@ -81,7 +81,7 @@ impl<'a> Walker<'_, 'a> {
 
     /// Counts a call in every loop around it, for cpu-heavy-in-async: atomic
     /// loads, spin hints, other calls, and hashing or compression work.
-    pub(super) fn count_loop_call(&mut self, callee: &Callee, nargs: usize, range: &Range<usize>) {
+    pub(super) fn count_loop_call(&mut self, callee: &Callee, nargs: usize) {
         let Some(f) = self.frames.last() else { return };
         if f.loops.is_empty() {
             return;
@@ -113,7 +113,7 @@ impl<'a> Walker<'_, 'a> {
                 info.other_calls += 1;
             }
             if let Some(label) = &label {
-                info.heavy_calls.push((label.clone(), range.clone()));
+                info.heavy_calls.push(label.clone());
             }
         }
     }

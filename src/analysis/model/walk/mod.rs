@@ -28,7 +28,6 @@ mod select;
 mod send;
 
 use captures::{Capture, formatting_macro};
-use guards::is_rc;
 use runtime::attr_flavor;
 use scopes::Frame;
 use send::async_trait_attr;
@@ -747,9 +746,12 @@ impl<'m, 'a> Walker<'m, 'a> {
                 let kw_end = b.capture.map(|m| m.span).unwrap_or(b.async_token.span);
                 let kw = self.range(b.async_token.span, kw_end);
                 if *task {
-                    self.m
-                        .spawned_blocks
-                        .push((id, b.capture.is_some(), kw, what.clone()));
+                    self.m.spawned_blocks.push(SpawnedBlock {
+                        body: id,
+                        is_move: b.capture.is_some(),
+                        keyword: kw,
+                        spawner: what.clone(),
+                    });
                 }
                 if *send {
                     self.m.bodies[id].send = Some(format!("passed to {what}"));
@@ -847,7 +849,11 @@ impl<'m, 'a> Walker<'m, 'a> {
                 if self.m.names.async_fn(&last, false)
                     && let Some(b) = self.cur_body()
                 {
-                    self.m.async_calls.push((b, last, false));
+                    self.m.async_calls.push(AsyncCall {
+                        body: b,
+                        name: last,
+                        is_method: false,
+                    });
                 }
             }
         }
@@ -907,7 +913,11 @@ impl<'m, 'a> Walker<'m, 'a> {
         if self.m.names.async_fn(&name, true)
             && let Some(b) = self.cur_body()
         {
-            self.m.async_calls.push((b, name.clone(), true));
+            self.m.async_calls.push(AsyncCall {
+                body: b,
+                name: name.clone(),
+                is_method: true,
+            });
         }
         self.push_call(
             e,
@@ -944,7 +954,7 @@ impl<'m, 'a> Walker<'m, 'a> {
             Some(f) => (Some(f.body), f.ctx),
             None => (None, Ctx::Sync),
         };
-        self.count_loop_call(&callee, args.len(), &range);
+        self.count_loop_call(&callee, args.len());
         self.m.calls.push(Call {
             expr: Some(e),
             unit: Some(self.unit_idx),

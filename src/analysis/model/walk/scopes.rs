@@ -136,12 +136,19 @@ impl<'a> Walker<'_, 'a> {
             // E0728 unless an unknown macro's statements are being read.
             if self.macro_depth == 0 {
                 let fn_name = self.m.bodies[f.body].name.clone();
-                self.m.bad_awaits.push((at, f.kind, fn_name));
+                self.m.bad_awaits.push(BadAwait {
+                    range: at,
+                    kind: f.kind,
+                    fn_name,
+                });
             }
             return;
         }
         let body = f.body;
-        self.m.awaits.push((body, at.clone()));
+        self.m.awaits.push(AwaitPoint {
+            body,
+            range: at.clone(),
+        });
         let mut seen = Vec::new();
         for s in &f.scopes {
             seen.extend(s.lives.iter().copied());
@@ -238,7 +245,7 @@ impl<'a> Walker<'_, 'a> {
         let fused = init.is_some_and(|e| self.is_fused_expr(e));
         let body = self.cur_body().unwrap_or(0);
         let id = self.m.locals.len();
-        let rc = is_rc(&ty_paths);
+        let rc = apis::is_rc(&ty_paths);
         self.m.locals.push(Local {
             name: name.clone(),
             decl: decl.clone(),

@@ -6,10 +6,10 @@ use super::*;
 /// After all units: which async fns run inside a future that must be `Send`.
 pub(in crate::analysis::model) fn propagate_send(m: &mut Model<'_>) {
     let mut required: HashMap<(String, bool), String> = HashMap::new();
-    for (name, method, what) in &m.spawn_targets {
+    for t in &m.send_targets {
         required
-            .entry((name.clone(), *method))
-            .or_insert_with(|| what.clone());
+            .entry((t.name.clone(), t.is_method))
+            .or_insert_with(|| t.why.clone());
     }
     loop {
         let mut changed = false;
@@ -29,14 +29,17 @@ pub(in crate::analysis::model) fn propagate_send(m: &mut Model<'_>) {
                 changed = true;
             }
         }
-        let calls = m.async_calls.clone();
-        for (body, name, method) in calls {
-            if required.contains_key(&(name.clone(), method)) {
+        for c in &m.async_calls {
+            let key = (c.name.clone(), c.is_method);
+            if required.contains_key(&key) {
                 continue;
             }
-            if let Some(why) = m.send_reason(body) {
-                let why = format!("`{name}` is awaited in a future that must be `Send` ({why})");
-                required.insert((name, method), why);
+            if let Some(why) = m.send_reason(c.body) {
+                let why = format!(
+                    "`{}` is awaited in a future that must be `Send` ({why})",
+                    c.name
+                );
+                required.insert(key, why);
                 changed = true;
             }
         }
@@ -54,22 +57,22 @@ impl<'a> Walker<'_, 'a> {
                 if let Some(segs) = syntax::path_segs(&c.func) {
                     let last = segs.last().cloned().unwrap_or_default();
                     if self.m.names.async_fn(&last, false) {
-                        self.m.spawn_targets.push((
-                            last.clone(),
-                            false,
-                            format!("`{last}` is spawned with {what}"),
-                        ));
+                        self.m.send_targets.push(SendTarget {
+                            name: last.clone(),
+                            is_method: false,
+                            why: format!("`{last}` is spawned with {what}"),
+                        });
                     }
                 }
             }
             Expr::MethodCall(mc) => {
                 let n = mc.method.to_string();
                 if self.m.names.async_fn(&n, true) {
-                    self.m.spawn_targets.push((
-                        n.clone(),
-                        true,
-                        format!("`{n}` is spawned with {what}"),
-                    ));
+                    self.m.send_targets.push(SendTarget {
+                        name: n.clone(),
+                        is_method: true,
+                        why: format!("`{n}` is spawned with {what}"),
+                    });
                 }
             }
             _ => {}
@@ -128,11 +131,13 @@ impl<'a> Walker<'_, 'a> {
             if let Some(h) = syntax::ident_of(a)
                 && self.m.names.async_fn(&h, false)
             {
-                self.m.spawn_targets.push((
-                    h.clone(),
-                    false,
-                    format!("`{h}` is an axum handler, and axum requires its future to be `Send`"),
-                ));
+                self.m.send_targets.push(SendTarget {
+                    name: h.clone(),
+                    is_method: false,
+                    why: format!(
+                        "`{h}` is an axum handler, and axum requires its future to be `Send`"
+                    ),
+                });
             }
         }
     }

@@ -123,7 +123,20 @@ pub(super) fn fix_local(m: &Model<'_>, lines: &Call<'_>, id: LocalId) -> Option<
     if !plain {
         return None;
     }
-    let name = &m.locals[id].name;
+    let (stmt, uses) = stdin_let(m, id)?;
+    // Every later use of the local is the loop's receiver.
+    if uses.len() != 1 || uses[0].start != lines.range.start {
+        return None;
+    }
+    let mut edits = loop_edits(m, lines)?;
+    edits.push(rewrite::delete_stmt(m.text, &stmt));
+    Some(finish(edits))
+}
+
+/// `let [mut] input = [std::][io::]stdin()[.lock()];`: the statement's
+/// range and the later uses of the local in its block.
+fn stdin_let(m: &Model<'_>, id: LocalId) -> Option<(Range<usize>, Vec<Range<usize>>)> {
+    let name = &m.locals.get(id)?.name;
     let blocks = fixkit::blocks(m);
     let decl = &m.locals[id].decl;
     let (block, i) = fixkit::stmt_around(&blocks, decl)?;
@@ -137,13 +150,52 @@ pub(super) fn fix_local(m: &Model<'_>, lines: &Call<'_>, id: LocalId) -> Option<
     if !matches!(init, "stdin()" | "io::stdin()" | "std::io::stdin()") {
         return None;
     }
-    // Every later use of the local is the loop's receiver.
     let scope = stmt.range.end..block.range.end;
-    let uses = rewrite::uses_until_rebound(m, name, &scope);
-    if uses.len() != 1 || uses[0].start != lines.range.start {
+    Some((
+        stmt.range.clone(),
+        rewrite::uses_until_rebound(m, name, &scope),
+    ))
+}
+
+/// The findings on `input.read_line(&mut s)` (or `input.lock().read_line(..)`)
+/// where every use of the `let input = stdin();` local is such a read: the
+/// local becomes one tokio `BufReader` over stdin kept across the reads
+/// (as std's stdin buffer is), and each read its `read_line(..).await`.
+pub(super) fn fix_read_lines(m: &Model<'_>, id: LocalId) -> Option<Fix> {
+    if !fixkit::tokio_ok(m) {
         return None;
     }
-    let mut edits = loop_edits(m, lines)?;
-    edits.push(rewrite::delete_stmt(m.text, &stmt.range));
-    Some(finish(edits))
+    let (stmt, uses) = stdin_let(m, id)?;
+    let name = &m.locals[id].name;
+    let mut edits = vec![fixkit::edit(
+        stmt,
+        format!("let mut {name} = tokio::io::BufReader::new(tokio::io::stdin());"),
+    )];
+    for u in uses {
+        let read = m.calls.iter().find(|c| {
+            c.range.start == u.start
+                && c.method() == Some("read_line")
+                && c.nargs() == 1
+                && c.receiver.as_ref().is_some_and(|r| {
+                    matches!(r.root, Root::Local(j) if j == id)
+                        && (r.links.is_empty() || r.methods().eq(["lock"]) && r.links.len() == 1)
+                })
+        })?;
+        if !fixkit::can_await_at(m, read) {
+            return None;
+        }
+        let open = fixkit::open_paren(m, read)?;
+        let arg = m.text.get(open + 1..read.range.end.checked_sub(1)?)?.trim();
+        edits.push(fixkit::edit(
+            read.range.clone(),
+            format!("tokio::io::AsyncBufReadExt::read_line(&mut {name}, {arg}).await"),
+        ));
+    }
+    Some(fixkit::fix(
+        FixSafety::MaybeIncorrect,
+        format!(
+            "read the lines with tokio: `{name}` becomes `BufReader::new(tokio::io::stdin())`, kept across the reads, and each `read_line` is awaited (the same `io::Result<usize>`, the same text appended); the worker thread is free while it waits. May change behaviour: tokio reads stdin with a blocking read on another thread that cannot be cancelled, so runtime shutdown can hang until the user presses Enter"
+        ),
+        edits,
+    ))
 }
