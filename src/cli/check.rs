@@ -48,6 +48,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         },
         None => None,
     };
+    analysis::krate::configure(args.single_file, args.cache);
     let stdin_mode =
         args.paths.is_empty() || (args.paths.len() == 1 && args.paths[0] == Path::new("-"));
     let mut io_error = false;

@@ -110,6 +110,16 @@ pub struct CheckArgs {
     /// Run only these rules (repeatable; overrides the configuration's levels).
     #[arg(long = "rule", value_name = "ID")]
     pub rules: Vec<String>,
+    /// Analyse each file alone, without following calls across the files
+    /// of its Cargo package.
+    #[arg(long)]
+    pub single_file: bool,
+    /// Keep the summaries of the package's files in the user's cache
+    /// folder (`$RUST_ASYNC_SKILL_CACHE_DIR`, else `~/.cache/rust-async-skill`)
+    /// and reuse them while a file is unchanged: re-checking one edited
+    /// file of a big crate then analyses only that file.
+    #[arg(long, conflicts_with = "single_file")]
+    pub cache: bool,
     /// Also list the findings that suppression comments, `#[allow]` of a twin lint
     /// or the baseline silenced (they are always counted in the summary).
     #[arg(long)]

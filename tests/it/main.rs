@@ -19,6 +19,7 @@ mod analysis_snapshots;
 mod blocking_sleep_fix;
 mod bundle_cli;
 mod claude_plugin;
+mod crate_analysis;
 mod explain_cli;
 mod fix_cli;
 mod fix_shapes;
