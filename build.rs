@@ -23,7 +23,11 @@ fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Read at run time, not `env!`: a build script compiled once may serve
+    // several checkouts that share a build folder, and `env!` would bake in
+    // the first one's path (its SKILL.md would be embedded in the others).
+    let manifest_dir = std::path::PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap());
+    let root = manifest_dir.as_path();
     let mut skill_files = vec![root.join("SKILL.md")];
     walk(&root.join("skill"), &mut skill_files);
     skill_files.retain(|p| p.exists());

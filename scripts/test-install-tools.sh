@@ -5,7 +5,18 @@
 #   (b) the `skills` CLI (`npx skills add`, npm `skills`, Node 22) from a clean
 #       copy of the repository and from the bundle, checking where files land;
 #   (c) Claude Code's own CLI (`claude mcp list` / `get`, no login) after
-#       `rust-async-skill install claude-code`: the server must be Connected.
+#       `rust-async-skill install claude-code`: the server must be Connected;
+#   (d) the repository as a Claude Code plugin marketplace: `claude plugin
+#       validate`, `marketplace add` of a clean copy, `plugin install`,
+#       `plugin details`, `mcp list` (Connected), the size and contents of
+#       what was installed, the launcher without a binary, and the installed
+#       hook run on a recorded payload;
+#   (e) Codex (npm @openai/codex, no login) after `install codex`:
+#       `codex mcp list` / `get`, and the skill and tools in the prompt that
+#       `codex debug prompt-input` renders;
+#   (f) `npx skills add` on the path of the plugin's skill folder (only the
+#       skill), and skillsauth on the repository when SKILLSAUTH names a
+#       build of it (`node dist/index.js`; it is not on the npm registry).
 #
 # Run after `cargo build` (it uses target/debug/rust-async-skill; set
 # RUST_ASYNC_SKILL_BIN to test another binary). Needs git, npm and a
@@ -21,6 +32,7 @@ NODE_VERSION=22.23.3        # `skills` needs Node >= 22.20
 SKILLS_VERSION=1.7.4
 SKILLS_REF_VERSION=0.1.5
 CLAUDE_VERSION=2.1.332
+CODEX_VERSION=0.171.0
 SKILL=rust-async-internals
 SERVER=rust-async-skill
 
@@ -52,8 +64,8 @@ BIN=$(cd "$(dirname "$BIN")" && pwd -P)/$(basename "$BIN")
 # shellcheck source=scripts/lib/npm-tools.sh
 . "$ROOT/scripts/lib/npm-tools.sh"
 use_node22
-use_npm_tools "skills@$SKILLS_VERSION skills-ref@$SKILLS_REF_VERSION @anthropic-ai/claude-code@$CLAUDE_VERSION" claude
-echo "# node $(node --version), skills $SKILLS_VERSION, skills-ref $SKILLS_REF_VERSION, claude $(claude --version 2>/dev/null | head -1)"
+use_npm_tools "skills@$SKILLS_VERSION skills-ref@$SKILLS_REF_VERSION @anthropic-ai/claude-code@$CLAUDE_VERSION @openai/codex@$CODEX_VERSION" claude codex
+echo "# node $(node --version), skills $SKILLS_VERSION, skills-ref $SKILLS_REF_VERSION, claude $(claude --version 2>/dev/null | head -1), codex $CODEX_VERSION"
 echo "# binary: $BIN"
 
 # No telemetry, no update checks, no model calls.
@@ -218,5 +230,127 @@ in_sandbox "$H" "$P" "$BIN" install claude-code --scope project
 in_sandbox "$H" "$P" claude mcp get "$SERVER"
 show_log
 check "claude mcp get reads our .mcp.json (project scope)" grep -q "Project config" "$LOG"
+
+
+echo
+echo "# (d) the repository as a Claude Code plugin marketplace (claude $CLAUDE_VERSION)"
+H="$WORK/home-d"
+P="$WORK/proj-d"
+MARKET=rust-async-skill
+PLUGIN=rust-async-skill@$MARKET
+in_sandbox "$H" "$P" claude plugin validate "$REPO"
+show_log
+check "claude plugin validate <repository>: the marketplace passes" grep -q "Validation passed" "$LOG"
+in_sandbox "$H" "$P" claude plugin validate --strict "$REPO/plugin"
+show_log
+check "claude plugin validate --strict plugin/: the plugin passes" grep -q "Validation passed" "$LOG"
+in_sandbox "$H" "$P" claude plugin marketplace add "$REPO"
+show_log
+check "claude plugin marketplace add <repository copy>" grep -q "Successfully added marketplace: $MARKET" "$LOG"
+in_sandbox "$H" "$P" claude plugin install "$PLUGIN"
+show_log
+check "claude plugin install $PLUGIN" grep -q "Successfully installed plugin: $PLUGIN" "$LOG"
+in_sandbox "$H" "$P" claude plugin details "$PLUGIN"
+show_log
+check "claude plugin details: one skill, rust-async-internals" grep -Eq "Skills \(1\) +rust-async-internals" "$LOG"
+check "claude plugin details: the PostToolUse hook" grep -Eq "Hooks \(1\) +PostToolUse" "$LOG"
+check "claude plugin details: the MCP server" grep -Eq "MCP servers \(1\) +rust-async-skill" "$LOG"
+in_sandbox "$H" "$P" claude plugin list --json
+INSTALLED=$(node -e 'const l = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); const p = l.find((x) => x.id === process.argv[2]); console.log(p ? p.installPath : "")' "$LOG" "$PLUGIN" 2>/dev/null)
+echo "    installPath: ${INSTALLED#"$WORK"/}"
+small_and_clean() {
+    local kib
+    kib=$(du -sk "$1" | cut -f1)
+    echo "    installed plugin: $kib KiB, $(find "$1" -type f | wc -l) files"
+    [ "$kib" -lt 5120 ] && [ -f "$1/skills/$SKILL/SKILL.md" ] &&
+        ! find "$1" \( -name src -o -name tests -o -name target -o -name Cargo.toml \) | grep -q .
+}
+check "the installed plugin is under 5 MiB, with the skill and no src/, tests/, target/" small_and_clean "$INSTALLED"
+check "the installed skill is the repository's SKILL.md" cmp -s "$INSTALLED/skills/$SKILL/SKILL.md" "$REPO/SKILL.md"
+# The plugin's server runs the binary it finds on PATH (what `cargo install` gives).
+BIN_DIR=$(dirname "$BIN")
+HOOK_BIN="$WORK/path-bin"
+mkdir -p "$HOOK_BIN"
+ln -sf "$BIN" "$HOOK_BIN/rust-async-skill"
+in_sandbox "$H" "$P" env PATH="$HOOK_BIN:$PATH" claude mcp list
+show_log
+check "claude mcp list: plugin:rust-async-skill:rust-async-skill ... Connected" \
+    grep -Eq "^plugin:rust-async-skill:$SERVER: .*Connected" "$LOG"
+# No binary anywhere: one line on how to install it; the hook stays silent.
+LAUNCHER="$INSTALLED/bin/rust-async-skill-launcher"
+no_binary() { # ARGS...: runs the launcher with no binary to find
+    printf '{}' | env -i HOME="$WORK/home-empty" PATH=/usr/bin:/bin /bin/sh "$LAUNCHER" "$@" >"$WORK/out" 2>"$WORK/err"
+}
+no_binary serve
+rc=$?
+check "launcher without a binary, serve: exit 1 and one line naming cargo install" \
+    bash -c "[ $rc -eq 1 ] && [ \$(wc -l <'$WORK/err') -eq 1 ] && grep -q 'cargo install rust-async-skill' '$WORK/err' && [ ! -s '$WORK/out' ]"
+no_binary hook claude-code
+rc=$?
+check "launcher without a binary, hook: exit 0, nothing on stdout, the line on stderr" \
+    bash -c "[ $rc -eq 0 ] && [ ! -s '$WORK/out' ] && grep -q 'cargo install rust-async-skill' '$WORK/err'"
+mkdir -p "$WORK/home-cargo/.cargo/bin"
+ln -sf "$BIN" "$WORK/home-cargo/.cargo/bin/rust-async-skill"
+env -i HOME="$WORK/home-cargo" PATH=/usr/bin:/bin /bin/sh "$LAUNCHER" --version >"$WORK/out" 2>&1
+check "launcher finds ~/.cargo/bin/rust-async-skill when PATH has none" grep -q "^rust-async-skill " "$WORK/out"
+# The installed hook, as Claude Code runs it, on a recorded PostToolUse payload.
+mkdir -p "$P/src"
+printf 'async fn handler() {\n    std::thread::sleep(std::time::Duration::from_millis(10));\n}\n' >"$P/src/lib.rs"
+node -e 'const fs = require("fs"); const f = process.argv[1]; process.stdout.write(JSON.stringify({session_id: "s1", transcript_path: "/dev/null", cwd: process.argv[2], hook_event_name: "PostToolUse", tool_name: "Write", tool_input: {file_path: f, content: fs.readFileSync(f, "utf8")}, tool_response: {filePath: f, success: true}}))' "$P/src/lib.rs" "$P" >"$WORK/payload.json"
+HOOK_CMD=$(node -e 'const h = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(h.hooks.PostToolUse[0].hooks[0].command)' "$INSTALLED/hooks/hooks.json")
+(cd "$P" && CLAUDE_PLUGIN_ROOT="$INSTALLED" PATH="$HOOK_BIN:$PATH" HOME="$H" timeout 30 sh -c "$HOOK_CMD" <"$WORK/payload.json" >"$WORK/out" 2>"$WORK/err")
+rc=$?
+sed 's/^/    | /' "$WORK/out" "$WORK/err" | head -12
+check "the installed hook on a recorded Write payload reports blocking-sleep" \
+    bash -c "[ $rc -eq 0 ] && grep -q 'blocking-sleep' '$WORK/out'"
+
+echo
+echo "# (e) Codex $CODEX_VERSION: codex mcp list / get, the prompt it renders (HOME is a temporary folder, no login)"
+H="$WORK/home-e"
+P="$WORK/proj-e"
+in_sandbox "$H" "$P" "$BIN" install codex
+rc=$?
+show_log
+check "rust-async-skill install codex" test $rc -eq 0
+check "install codex wrote [mcp_servers.rust-async-skill] and the skill into ~/.agents/skills" \
+    bash -c "grep -q '^\[mcp_servers.rust-async-skill\]' '$H/.codex/config.toml' && [ -f '$H/.agents/skills/$SKILL/SKILL.md' ]"
+in_sandbox "$H" "$P" codex mcp list
+show_log
+check "codex mcp list: $SERVER, our binary, serve, enabled" grep -Eq "^$SERVER +$BIN +serve .*enabled" "$LOG"
+in_sandbox "$H" "$P" codex mcp get "$SERVER"
+check "codex mcp get: stdio transport" grep -q "transport: stdio" "$LOG"
+in_sandbox "$H" "$P" codex debug prompt-input "hello"
+check "codex loads the skill from ~/.agents/skills (codex debug prompt-input)" grep -q "rust-async-internals: Rust async internals" "$LOG"
+check "codex lists our MCP tools in the prompt (it started the server)" grep -q "diagnose_snippet" "$LOG"
+# Entries written by `codex mcp add` and by us are the same TOML.
+in_sandbox "$WORK/home-e2" "$P" codex mcp add "$SERVER" -- "$BIN" serve
+in_sandbox "$WORK/home-e2" "$P" "$BIN" install codex --dry-run
+check "install after \`codex mcp add\` finds the same entry (no config change)" grep -q "config.toml: no change" "$LOG"
+in_sandbox "$H" "$P" "$BIN" uninstall codex
+in_sandbox "$H" "$P" codex mcp list
+show_log
+check "after uninstall codex, codex mcp list no longer has $SERVER" bash -c "! grep -q '^$SERVER ' '$LOG'"
+check "after uninstall codex, the config, hook file and skill folder are gone" \
+    bash -c "[ ! -e '$H/.codex/config.toml' ] && [ ! -e '$H/.codex/hooks.json' ] && [ ! -e '$H/.agents/skills/$SKILL' ]"
+
+echo
+echo "# (f) the skill alone from the repository, with npx skills and skillsauth"
+SKILL_PATH="$REPO/plugin/skills/$SKILL"
+if skills_add "$WORK/home-f" "$WORK/proj-f" "$SKILL_PATH"; then
+    check "skills add <repository>/plugin/skills/$SKILL: exactly SKILL.md and skill/" \
+        same_files "$WORK/proj-f/.agents/skills/$SKILL"
+else
+    show_log
+    not_ok "skills add <repository>/plugin/skills/$SKILL"
+fi
+if [ -n "${SKILLSAUTH:-}" ]; then
+    # skillsauth reads .claude-plugin/marketplace.json: the plugin's skills/ folder.
+    in_sandbox "$WORK/home-g" "$WORK/proj-g" env SKILLSAUTH_NO_ANALYTICS=true node "$SKILLSAUTH" add "$REPO" --all --yes --agent claude-code
+    show_log
+    check "skillsauth add <repository>: exactly SKILL.md and skill/ (found through marketplace.json)" \
+        same_files "$WORK/proj-g/.agents/skills/$SKILL"
+else
+    echo "    skip: skillsauth (set SKILLSAUTH to the dist/index.js of a build of it)"
+fi
 
 finish

@@ -38,6 +38,9 @@ step "install paths with the real tools"
 bash scripts/test-install-tools.sh
 step "MCP protocol tools (Inspector CLI, conformance suite)"; bash scripts/test-protocol-tools.sh
 
+step "CI entries: action.yml, the README's workflow, .pre-commit-hooks.yaml"
+bash scripts/test-ci-entries.sh
+
 step "GitHub Actions workflows (actionlint, action-validator)"
 bash scripts/lint-actions.sh .github/workflows/*.yml
 

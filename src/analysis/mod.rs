@@ -14,12 +14,14 @@
 pub mod directives;
 pub mod eval;
 pub mod fix;
+pub mod krate;
 pub(crate) mod lexer;
 pub(crate) mod model;
 mod options;
 mod parse;
 mod pool;
 mod rules;
+mod seeds;
 mod source;
 mod types;
 
@@ -28,7 +30,8 @@ pub use options::{DiagnoseOptions, InputError, Runtime};
 pub use rules::{RuleDoc, rule_doc, rule_docs, rule_table, rules_document, rules_twinned_with};
 pub use source::LineIndex;
 pub use types::{
-    Diagnosis, Finding, ParseErrorInfo, ParseInfo, ParseMode, Position, Severity, Span, summarize,
+    Diagnosis, Finding, ParseErrorInfo, ParseInfo, ParseMode, Position, Severity, Span, ViaStep,
+    summarize,
 };
 
 /// Checks the arguments, then analyses `code`.
@@ -78,7 +81,7 @@ pub fn diagnose_unguarded(code: &str, opts: &DiagnoseOptions) -> Result<Diagnosi
     Ok(d)
 }
 
-fn validate(code: &str, opts: &DiagnoseOptions) -> Result<(), InputError> {
+pub(crate) fn validate(code: &str, opts: &DiagnoseOptions) -> Result<(), InputError> {
     if code.len() > opts.max_code_bytes {
         return Err(InputError::TooLarge {
             bytes: code.len(),
@@ -141,6 +144,32 @@ pub(crate) fn analyze_then(code: &str, opts: &DiagnoseOptions, deliver: impl FnO
     // `model`, `store` and `snippet` are dropped here, in that order.
 }
 
+/// One file of a crate (`krate/`): the diagnosis with the crate's `seeds`
+/// applied, and whatever `look` reads from the model (the file's summary
+/// for the crate pass). No fence stripping: the text is a real file.
+pub(crate) fn analyze_file<S>(
+    code: &str,
+    opts: &DiagnoseOptions,
+    seeds: &seeds::Seeds,
+    look: impl FnOnce(&mut model::Model<'_>) -> S,
+) -> (Diagnosis, S) {
+    let snippet = parse::parse(code);
+    let store = model::MacroStore::build(&snippet);
+    let mut model = model::Model::build_seeded(code, &snippet, &store, opts.runtime, seeds);
+    let d = diagnosis(code, opts, &snippet, &model);
+    (d, look(&mut model))
+}
+
+/// Where the rules `ids` report in `model` (byte ranges), for the crate
+/// pass's probes of what a fn would show in another context.
+pub(crate) fn rule_ranges(model: &model::Model<'_>, ids: &[String]) -> Vec<std::ops::Range<usize>> {
+    let index = LineIndex::new(model.text);
+    rules::run(model, &index, Some(ids))
+        .into_iter()
+        .map(|f| f.range)
+        .collect()
+}
+
 fn diagnosis(
     code: &str,
     opts: &DiagnoseOptions,
@@ -171,7 +200,7 @@ fn diagnosis(
     }
 }
 
-fn internal_error(panic: Box<dyn std::any::Any + Send>) -> Diagnosis {
+pub(crate) fn internal_error(panic: Box<dyn std::any::Any + Send>) -> Diagnosis {
     let what = panic
         .downcast_ref::<String>()
         .cloned()

@@ -71,6 +71,11 @@ pub struct Finding {
     /// What the analyser assumed when a name was not resolved by a `use` line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assumption: Option<String>,
+    /// Whole-crate analysis (`check` inside a Cargo package): the chain of
+    /// calls from another file that makes this a bug, entry first
+    /// (absent for findings the file shows on its own).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub via: Vec<ViaStep>,
     /// Byte range of `span` in the code as sent (for fixes and rendering).
     #[serde(skip)]
     #[schemars(skip)]
@@ -80,6 +85,18 @@ pub struct Finding {
     #[serde(skip)]
     #[schemars(skip)]
     pub fix: Option<Fix>,
+}
+
+/// One step of a call chain: the entry (`async fn handle`, a spawn, a
+/// runtime entry point) or a call on the way, with where it is written.
+#[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
+pub struct ViaStep {
+    /// What is there: "async fn handle", "`audit::record`".
+    pub name: String,
+    /// The file, as `check` names it.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
 }
 
 /// How the code was understood.

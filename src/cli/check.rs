@@ -25,6 +25,8 @@ struct Checked {
     suppressed: Vec<Suppressed>,
     /// Silenced by the baseline.
     baselined: Vec<Suppressed>,
+    /// The baseline the file's configuration names (`baseline = ".."`).
+    config_baseline: Option<PathBuf>,
 }
 
 pub fn run(args: &CheckArgs) -> u8 {
@@ -46,6 +48,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         },
         None => None,
     };
+    analysis::krate::configure(args.single_file, args.cache);
     let stdin_mode =
         args.paths.is_empty() || (args.paths.len() == 1 && args.paths[0] == Path::new("-"));
     let mut io_error = false;
@@ -66,6 +69,7 @@ pub fn run(args: &CheckArgs) -> u8 {
                 diagnosis: c.diagnosis,
                 suppressed: c.suppressed,
                 baselined: Vec::new(),
+                config_baseline: None,
             }),
             Err(e) => return super::fail(format!("stdin: {e}")),
         }
@@ -126,6 +130,7 @@ pub fn run(args: &CheckArgs) -> u8 {
                     diagnosis: c.diagnosis,
                     suppressed: c.suppressed,
                     baselined: Vec::new(),
+                    config_baseline: config.baseline.clone(),
                 }),
                 Err(e) => {
                     eprintln!("error: {}: {e}", f.display());
@@ -140,6 +145,28 @@ pub fn run(args: &CheckArgs) -> u8 {
             b,
             args.baseline.as_deref().unwrap_or(Path::new(".")),
         );
+    } else if args.write_baseline.is_none() {
+        // No --baseline: each file gets the one its configuration names.
+        let mut named: Vec<PathBuf> = checked
+            .iter()
+            .filter_map(|c| c.config_baseline.clone())
+            .collect();
+        named.sort();
+        named.dedup();
+        for at in named {
+            let b = match Baseline::read(&at) {
+                Ok(b) => b,
+                Err(e) => {
+                    return super::fail(format!(
+                        "the configuration's `baseline`: {e} (write it with `check --write-baseline`)"
+                    ));
+                }
+            };
+            let group = checked
+                .iter_mut()
+                .filter(|c| c.config_baseline.as_deref() == Some(at.as_path()));
+            apply_baseline(group, &b, &at);
+        }
     }
     if let Some(out) = &args.write_baseline {
         let keys = checked.iter().flat_map(|c| {
@@ -197,7 +224,7 @@ fn baseline_name(c: &Checked, at: &Path) -> String {
 }
 
 /// Moves the findings the baseline holds out of the reported ones.
-fn apply_baseline(checked: &mut [Checked], b: &Baseline, at: &Path) {
+fn apply_baseline<'a>(checked: impl IntoIterator<Item = &'a mut Checked>, b: &Baseline, at: &Path) {
     let mut budget = b.budget();
     for c in checked {
         let name = baseline_name(c, at);

@@ -9,7 +9,7 @@ use std::path::Component;
 pub fn run(args: &InstallArgs, action: Action) -> u8 {
     let Some(client) = Client::parse(&args.client) else {
         return fail(format!(
-            "unknown client `{}`: use claude-code, cursor or windsurf",
+            "unknown client `{}`: use claude-code, codex, cursor or windsurf",
             args.client
         ));
     };
@@ -36,7 +36,7 @@ pub fn run(args: &InstallArgs, action: Action) -> u8 {
         return 0;
     }
 
-    let plan = match install::plan(client, scope, action, &ctx) {
+    let plan = match install::plan(client, scope, action, !args.no_hooks, &ctx) {
         Ok(plan) => plan,
         Err(e) => return fail(e),
     };

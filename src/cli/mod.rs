@@ -42,7 +42,7 @@ pub enum Command {
     Fix(FixArgs),
     /// List the analyser's rules, or print one rule's documentation.
     Rules(RulesArgs),
-    /// Register the server and the skill with an agent client.
+    /// Register the server, the skill and the after-edit hook with an agent client.
     Install(InstallArgs),
     /// Remove what `install` added.
     Uninstall(InstallArgs),
@@ -51,7 +51,7 @@ pub enum Command {
     Hook(HookArgs),
     /// Rebuild the prebuilt search index in index/, or check that it matches the skill.
     Index(IndexArgs),
-    /// Write the installable skill bundle DIR/skills/rust-async-internals/.
+    /// Write the installable skill bundle DIR/skills/rust-async-internals/ (with --plugin, a Claude Code plugin).
     Bundle(BundleArgs),
 }
 
@@ -110,6 +110,16 @@ pub struct CheckArgs {
     /// Run only these rules (repeatable; overrides the configuration's levels).
     #[arg(long = "rule", value_name = "ID")]
     pub rules: Vec<String>,
+    /// Analyse each file alone, without following calls across the files
+    /// of its Cargo package.
+    #[arg(long)]
+    pub single_file: bool,
+    /// Keep the summaries of the package's files in the user's cache
+    /// folder (`$RUST_ASYNC_SKILL_CACHE_DIR`, else `~/.cache/rust-async-skill`)
+    /// and reuse them while a file is unchanged: re-checking one edited
+    /// file of a big crate then analyses only that file.
+    #[arg(long, conflicts_with = "single_file")]
+    pub cache: bool,
     /// Also list the findings that suppression comments, `#[allow]` of a twin lint
     /// or the baseline silenced (they are always counted in the summary).
     #[arg(long)]
@@ -148,7 +158,7 @@ pub struct RulesArgs {
 
 #[derive(Args, Debug)]
 pub struct InstallArgs {
-    /// claude-code, cursor or windsurf.
+    /// claude-code, codex, cursor or windsurf.
     pub client: String,
     /// user (the default) or project.
     #[arg(long, default_value = "user")]
@@ -159,6 +169,9 @@ pub struct InstallArgs {
     /// Cursor only: print a one-click install link instead of writing files.
     #[arg(long)]
     pub link: bool,
+    /// Leave the client's hook file alone (no after-edit check of Rust edits).
+    #[arg(long)]
+    pub no_hooks: bool,
 }
 
 #[derive(Args, Debug)]
@@ -190,6 +203,10 @@ pub struct IndexArgs {
 pub struct BundleArgs {
     /// Output folder; the bundle goes to DIR/skills/rust-async-internals/.
     pub dir: PathBuf,
+    /// Write a Claude Code plugin into DIR: the skill, the MCP server and the
+    /// after-edit hook (what the repository's plugin/ holds).
+    #[arg(long)]
+    pub plugin: bool,
 }
 
 /// Runs the parsed command line and returns the exit status.

@@ -14,7 +14,9 @@ mod locate;
 mod patch;
 
 use crate::analysis::{Finding, Severity};
+use crate::project::baseline::{self, Baseline};
 use crate::project::{self, Configs, Overrides};
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -96,6 +98,9 @@ pub fn run(client: &str) -> u8 {
             .unwrap_or_default();
         eprintln!("rust-async-skill hook: internal error, edit not checked: {msg}");
     }));
+    // The hook runs after every edit of one file: keep the other files'
+    // summaries between runs, so a large crate is not re-read each time.
+    crate::analysis::krate::configure(false, true);
     let mut bytes = Vec::new();
     let read = std::io::stdin()
         .take(MAX_PAYLOAD_BYTES + 1)
@@ -136,6 +141,7 @@ pub fn answer(client: Client, payload: &[u8]) -> Answer {
 pub fn check(edits: &[Edit], notes: &mut String) -> Report {
     let mut report = Report::default();
     let mut configs = Configs::new();
+    let mut baselines = Baselines::default();
     for e in edits {
         if e.path.extension().is_none_or(|x| x != "rs") {
             continue;
@@ -161,7 +167,7 @@ pub fn check(edits: &[Edit], notes: &mut String) -> Report {
         if config.excludes(&e.path) {
             continue;
         }
-        let checked =
+        let mut checked =
             match project::check_text(Some(&e.path), &text, &config, &Overrides::default()) {
                 Ok(c) => c,
                 Err(err) => {
@@ -172,6 +178,9 @@ pub fn check(edits: &[Edit], notes: &mut String) -> Report {
                     continue;
                 }
             };
+        if let Some(at) = &config.baseline {
+            baselines.apply(at, &e.path, &text, &mut checked, notes);
+        }
         let lines = match &e.touched {
             Touched::Whole => vec![(1, usize::MAX)],
             Touched::Snippets(s) => s.iter().flat_map(|n| locate::snippet(&text, n)).collect(),
@@ -195,6 +204,46 @@ pub fn check(edits: &[Edit], notes: &mut String) -> Report {
         report.suppressed += checked.suppressed.iter().filter(|s| on(&s.finding)).count();
     }
     report
+}
+
+/// The baselines the configurations name, read once per hook run.
+#[derive(Default)]
+struct Baselines(HashMap<PathBuf, Option<Baseline>>);
+
+impl Baselines {
+    /// Drops `file`'s findings that the baseline at `at` holds. A baseline
+    /// that cannot be read is one note, and the hook goes on without it.
+    fn apply(
+        &mut self,
+        at: &Path,
+        file: &Path,
+        text: &str,
+        checked: &mut project::Checked,
+        notes: &mut String,
+    ) {
+        let b = self
+            .0
+            .entry(at.to_path_buf())
+            .or_insert_with(|| match Baseline::read(at) {
+                Ok(b) => Some(b),
+                Err(e) => {
+                    notes.push_str(&format!(
+                        "rust-async-skill hook: the configuration's `baseline`: {e}; checked without it\n"
+                    ));
+                    None
+                }
+            });
+        let Some(b) = b else { return };
+        let mut budget = b.budget();
+        let name = baseline::file_name(file, at);
+        let findings = std::mem::take(&mut checked.diagnosis.findings);
+        let keys = baseline::keys(&name, text, &findings);
+        for (f, k) in findings.into_iter().zip(keys) {
+            if !budget.take(&k) {
+                checked.diagnosis.findings.push(f);
+            }
+        }
+    }
 }
 
 /// The other line a finding names (`held across the `.await` on line 7`):

@@ -4,9 +4,12 @@
 //!   (`$CLAUDE_CONFIG_DIR/.claude.json` when that is set); skills in
 //!   `~/.claude/skills/` (`$CLAUDE_CONFIG_DIR/skills/`).
 //! - project scope: `./.mcp.json`; skills in `./.claude/skills/`.
+//! - after-edit hook: `hooks.PostToolUse` in `~/.claude/settings.json` or
+//!   `./.claude/settings.json`.
 //!
 //! Entry: `{"type": "stdio", "command": <binary>, "args": ["serve"], "env": {}}`
 //! (through the npm launcher: `npx -y rust-async-skill serve`, see [`super::launch`]).
+use super::hooks::{self, HookSpec};
 use super::{Client, Context, Scope, Target, json::Json, launch::Launch};
 
 /// Our entry as `claude mcp add` writes a stdio server.
@@ -52,5 +55,27 @@ pub fn target(scope: Scope, ctx: &Context) -> Target {
         entry: entry(&ctx.launch),
         skills_root,
         notes,
+    }
+}
+
+/// What the hook runs after: the tools that write files.
+pub const HOOK_MATCHER: &str = "Write|Edit|MultiEdit";
+
+/// The after-edit hook: `hooks.PostToolUse` of `~/.claude/settings.json`
+/// (`$CLAUDE_CONFIG_DIR/settings.json`), or `./.claude/settings.json`.
+pub fn hook(scope: Scope, ctx: &Context) -> HookSpec {
+    let path = match (scope, &ctx.claude_config_dir) {
+        (Scope::User, Some(dir)) => dir.join("settings.json"),
+        (Scope::User, None) => ctx.home.join(".claude").join("settings.json"),
+        (Scope::Project, _) => ctx.cwd.join(".claude").join("settings.json"),
+    };
+    let command = hooks::command(&ctx.launch, Client::ClaudeCode.id());
+    HookSpec {
+        client: Client::ClaudeCode.id(),
+        path,
+        event: "PostToolUse",
+        nested: true,
+        entry: hooks::nested_entry(HOOK_MATCHER, &command),
+        scaffold: Vec::new(),
     }
 }

@@ -8,8 +8,13 @@
 //! - the one-click install link
 //!   `cursor://anysphere.cursor-deeplink/mcp/install?name=NAME&config=BASE64(JSON)`.
 //!
+//! - after-edit hook: `hooks.postToolUse` in `~/.cursor/hooks.json` or
+//!   `./.cursor/hooks.json` (`{"version": 1, "hooks": {...}}`); unlike
+//!   `afterFileEdit`, `postToolUse` can hand text back to the agent.
+//!
 //! Entry: `{"command": <binary>, "args": ["serve"]}`
 //! (through the npm launcher: `npx -y rust-async-skill serve`, see [`super::launch`]).
+use super::hooks::{self, HookSpec};
 use super::{Client, Context, SERVER_NAME, Scope, Target, json::Json, launch::Launch};
 
 pub fn entry(launch: &Launch) -> Json {
@@ -40,6 +45,31 @@ pub fn target(scope: Scope, ctx: &Context) -> Target {
             "Cursor picks the server up by itself; check it under Cursor Settings > MCP"
                 .to_string(),
         ],
+    }
+}
+
+/// Cursor's tool type for file writes and edits (its hook matchers name
+/// tool types: `Shell`, `Read`, `Write`, `MCP:...`).
+pub const HOOK_MATCHER: &str = "Write";
+
+pub fn hook(scope: Scope, ctx: &Context) -> HookSpec {
+    let base = match scope {
+        Scope::User => ctx.home.join(".cursor"),
+        Scope::Project => ctx.cwd.join(".cursor"),
+    };
+    HookSpec {
+        client: Client::Cursor.id(),
+        path: base.join("hooks.json"),
+        event: "postToolUse",
+        nested: false,
+        entry: Json::object([
+            (
+                "command",
+                Json::string(hooks::command(&ctx.launch, Client::Cursor.id())),
+            ),
+            ("matcher", Json::string(HOOK_MATCHER)),
+        ]),
+        scaffold: vec![("version", Json::Number("1".into()))],
     }
 }
 

@@ -503,6 +503,81 @@ pub fn remove_member(text: &str, obj: &Node, index: usize) -> String {
     format!("{}{}", &text[..cut.start], &text[cut.end..])
 }
 
+/// The items of an array node.
+pub fn items(node: &Node) -> Option<&[Node]> {
+    match &node.kind {
+        NodeKind::Array(items) => Some(items),
+        _ => None,
+    }
+}
+
+/// Text with `value` added at the end of the array `arr`, in the array's
+/// own style (one line, or one item per line at the last item's indent).
+pub fn append_item(text: &str, arr: &Node, value: &Json, unit: &str) -> String {
+    let items = items(arr).expect("append_item needs an array");
+    let mut out = String::with_capacity(text.len() + 256);
+    match items.last() {
+        None => {
+            let outer = line_indent(text, arr.span.start);
+            let inner = format!("{outer}{unit}");
+            out.push_str(&text[..arr.span.start]);
+            out.push_str("[\n");
+            out.push_str(&inner);
+            out.push_str(&value.to_pretty(&inner, unit));
+            out.push('\n');
+            out.push_str(outer);
+            out.push(']');
+        }
+        Some(last) if !text[arr.span.clone()].contains('\n') => {
+            out.push_str(&text[..last.span.end]);
+            out.push_str(", ");
+            out.push_str(&value.to_compact());
+        }
+        Some(last) => {
+            let indent = line_indent(text, last.span.start);
+            out.push_str(&text[..last.span.end]);
+            out.push_str(",\n");
+            out.push_str(indent);
+            out.push_str(&value.to_pretty(indent, unit));
+        }
+    }
+    let rest = match items.last() {
+        None => arr.span.end,
+        Some(last) => last.span.end,
+    };
+    out.push_str(&text[rest..]);
+    out
+}
+
+/// Text with item `index` of the array `arr` replaced by `value`.
+pub fn replace_item(text: &str, arr: &Node, index: usize, value: &Json, unit: &str) -> String {
+    let item = &items(arr).expect("replace_item needs an array")[index];
+    let new = if text[item.span.clone()].contains('\n') {
+        value.to_pretty(line_indent(text, item.span.start), unit)
+    } else {
+        value.to_compact()
+    };
+    format!(
+        "{}{}{}",
+        &text[..item.span.start],
+        new,
+        &text[item.span.end..]
+    )
+}
+
+/// Text with item `index` of the array `arr` removed, with its comma.
+pub fn remove_item(text: &str, arr: &Node, index: usize) -> String {
+    let items = items(arr).expect("remove_item needs an array");
+    let cut = if items.len() == 1 {
+        arr.span.start + 1..arr.span.end - 1
+    } else if index + 1 < items.len() {
+        items[index].span.start..items[index + 1].span.start
+    } else {
+        items[index - 1].span.end..items[index].span.end
+    };
+    format!("{}{}", &text[..cut.start], &text[cut.end..])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,18 +5,26 @@
 //! while planning (invalid JSON, a path in the way) leaves every file as it
 //! was, and `--dry-run` shows the same plan that a real run carries out.
 //!
-//! - [`claude_code`], [`cursor`], [`windsurf`]: where each client keeps its
-//!   MCP configuration and its skills, and the entry it expects.
+//! - [`claude_code`], [`codex`], [`cursor`], [`windsurf`]: where each client
+//!   keeps its MCP configuration, its skills and its hooks, and the entries
+//!   it expects.
 //! - [`json`]: edits a configuration by splicing our entry into the file's
-//!   own text, so other servers, unknown keys and formatting stay as they are.
+//!   own text, so other servers, unknown keys and formatting stay as they are
+//!   (Codex's TOML goes through `toml_edit`, for the same reason).
+//! - [`hooks`]: the after-edit hook (`rust-async-skill hook CLIENT`) merged
+//!   into the client's hook file next to the user's own hooks.
+//! - [`plugin`]: the Claude Code plugin folder (`bundle --plugin`).
 //! - [`fsio`]: atomic writes (temporary file + rename) and backups.
 //! - [`diff`]: the unified diff of `--dry-run`.
 //! - [`skill_dir`]: the skill's files in a skills folder, and the bundle.
 //! - [`launch`]: the command the clients run (this binary, or the npm launcher).
 pub mod claude_code;
+pub mod codex;
 pub mod cursor;
+pub mod hooks;
 pub mod json;
 pub mod launch;
+pub mod plugin;
 pub mod skill_dir;
 pub mod windsurf;
 
@@ -33,17 +41,24 @@ pub use skill_dir::SKILL_NAME;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Client {
     ClaudeCode,
+    Codex,
     Cursor,
     Windsurf,
 }
 
 impl Client {
-    pub const ALL: [Client; 3] = [Client::ClaudeCode, Client::Cursor, Client::Windsurf];
+    pub const ALL: [Client; 4] = [
+        Client::ClaudeCode,
+        Client::Codex,
+        Client::Cursor,
+        Client::Windsurf,
+    ];
 
     /// The command-line name; `claude` is accepted for `claude-code`.
     pub fn parse(name: &str) -> Option<Client> {
         match name.to_ascii_lowercase().replace('_', "-").as_str() {
             "claude-code" | "claude" | "claudecode" => Some(Client::ClaudeCode),
+            "codex" | "openai-codex" => Some(Client::Codex),
             "cursor" => Some(Client::Cursor),
             "windsurf" => Some(Client::Windsurf),
             _ => None,
@@ -53,6 +68,7 @@ impl Client {
     pub fn id(self) -> &'static str {
         match self {
             Client::ClaudeCode => "claude-code",
+            Client::Codex => "codex",
             Client::Cursor => "cursor",
             Client::Windsurf => "windsurf",
         }
@@ -61,6 +77,7 @@ impl Client {
     pub fn display_name(self) -> &'static str {
         match self {
             Client::ClaudeCode => "Claude Code",
+            Client::Codex => "Codex",
             Client::Cursor => "Cursor",
             Client::Windsurf => "Windsurf",
         }
@@ -169,8 +186,19 @@ pub struct Target {
 pub fn target(client: Client, scope: Scope, ctx: &Context) -> Target {
     match client {
         Client::ClaudeCode => claude_code::target(scope, ctx),
+        Client::Codex => codex::target(scope, ctx),
         Client::Cursor => cursor::target(scope, ctx),
         Client::Windsurf => windsurf::target(scope, ctx),
+    }
+}
+
+/// Where and how `client` runs the after-edit hook in `scope`.
+pub fn hook_spec(client: Client, scope: Scope, ctx: &Context) -> hooks::HookSpec {
+    match client {
+        Client::ClaudeCode => claude_code::hook(scope, ctx),
+        Client::Codex => codex::hook(scope, ctx),
+        Client::Cursor => cursor::hook(scope, ctx),
+        Client::Windsurf => windsurf::hook(scope, ctx),
     }
 }
 
@@ -179,6 +207,13 @@ pub fn target(client: Client, scope: Scope, ctx: &Context) -> Target {
 pub enum Error {
     /// An existing configuration file is not valid JSON.
     InvalidJson {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// An existing TOML configuration file (Codex) does not parse.
+    InvalidToml {
         path: PathBuf,
         line: usize,
         column: usize,
@@ -208,6 +243,17 @@ impl fmt::Display for Error {
                 f,
                 "{}:{line}:{column}: invalid JSON: {message}\nThe file was left untouched; fix it (or move it away) and run the command again.",
                 path.display()
+            ),
+            Error::InvalidToml {
+                path,
+                line,
+                column,
+                message,
+            } => write!(
+                f,
+                "{}:{line}:{column}: invalid TOML: {}\nThe file was left untouched; fix it (or move it away) and run the command again.",
+                path.display(),
+                message.trim_end()
             ),
             Error::Conflict { path, message } => {
                 write!(f, "{}: {message}\nNothing was changed.", path.display())
@@ -494,16 +540,34 @@ pub struct Plan {
     pub action: Action,
     pub target: Target,
     pub config: Option<ConfigPlan>,
+    /// The change to the client's hook file; `None` with `--no-hooks`.
+    pub hooks: Option<ConfigPlan>,
     pub skill: SkillPlan,
 }
 
-/// Plans `action` for `client` in `scope`; reads files, writes nothing.
-pub fn plan(client: Client, scope: Scope, action: Action, ctx: &Context) -> Result<Plan, Error> {
+/// Plans `action` for `client` in `scope`, with the after-edit hook unless
+/// `with_hooks` is false; reads files, writes nothing.
+pub fn plan(
+    client: Client,
+    scope: Scope,
+    action: Action,
+    with_hooks: bool,
+    ctx: &Context,
+) -> Result<Plan, Error> {
     let target = target(client, scope, ctx);
-    let config = match (&target.config, action) {
-        (None, _) => None,
-        (Some(path), Action::Install) => Some(plan_config_install(path, &target.entry)?),
-        (Some(path), Action::Uninstall) => Some(plan_config_uninstall(path)?),
+    let config = match (&target.config, action, client) {
+        (None, _, _) => None,
+        (Some(path), Action::Install, Client::Codex) => {
+            Some(codex::plan_config_install(path, &ctx.launch)?)
+        }
+        (Some(path), Action::Uninstall, Client::Codex) => Some(codex::plan_config_uninstall(path)?),
+        (Some(path), Action::Install, _) => Some(plan_config_install(path, &target.entry)?),
+        (Some(path), Action::Uninstall, _) => Some(plan_config_uninstall(path)?),
+    };
+    let hooks = match (with_hooks, action) {
+        (false, _) => None,
+        (true, Action::Install) => Some(hooks::plan_install(&hook_spec(client, scope, ctx))?),
+        (true, Action::Uninstall) => Some(hooks::plan_uninstall(&hook_spec(client, scope, ctx))?),
     };
     let skill = match action {
         Action::Install => skill_dir::plan_install(&target.skills_root, &skill_files())?,
@@ -513,6 +577,7 @@ pub fn plan(client: Client, scope: Scope, action: Action, ctx: &Context) -> Resu
         action,
         target,
         config,
+        hooks,
         skill,
     })
 }
@@ -520,13 +585,16 @@ pub fn plan(client: Client, scope: Scope, action: Action, ctx: &Context) -> Resu
 impl Plan {
     /// True when carrying the plan out would change nothing.
     pub fn is_noop(&self) -> bool {
-        !self.config.as_ref().is_some_and(ConfigPlan::changes) && self.skill.is_noop()
+        !self.config.as_ref().is_some_and(ConfigPlan::changes)
+            && !self.hooks.as_ref().is_some_and(ConfigPlan::changes)
+            && self.skill.is_noop()
     }
 
-    /// What `--dry-run` prints: the configuration diff and the skill files.
+    /// What `--dry-run` prints: the configuration and hook diffs and the
+    /// skill files.
     pub fn dry_run(&self) -> String {
         let mut out = String::new();
-        if let Some(config) = &self.config {
+        for config in self.config.iter().chain(&self.hooks) {
             let d = config.diff();
             if d.is_empty() {
                 out.push_str(&format!("{}: no change\n", config.path.display()));
@@ -569,6 +637,25 @@ impl Plan {
                 ConfigState::NotPresent => format!("no MCP server \"{SERVER_NAME}\" in {path}"),
             });
             done.extend(config.notes.iter().map(|n| format!("note: {n}")));
+        }
+        if let Some(hooks) = &self.hooks {
+            let backup = hooks.apply()?;
+            let path = hooks.path.display();
+            let backup = backup
+                .map(|b| format!(" (previous file kept as {})", b.display()))
+                .unwrap_or_default();
+            done.push(match hooks.state {
+                ConfigState::Added => format!("added the after-edit hook to {path}{backup}"),
+                ConfigState::Updated => format!("updated the after-edit hook in {path}{backup}"),
+                ConfigState::Unchanged => format!("the after-edit hook in {path} is up to date"),
+                ConfigState::Removed if hooks.after.is_none() => {
+                    format!("removed {path}, which held only the after-edit hook")
+                }
+                ConfigState::Removed => {
+                    format!("removed the after-edit hook from {path}{backup}")
+                }
+                ConfigState::NotPresent => format!("no after-edit hook of ours in {path}"),
+            });
         }
         self.skill.apply()?;
         let dir = self.skill.dir.display();

@@ -151,7 +151,7 @@ impl SkillPlan {
 }
 
 /// A manifest line is used only when it is a plain relative path inside the folder.
-fn safe_rel(line: &str) -> bool {
+pub fn safe_rel(line: &str) -> bool {
     let p = Path::new(line);
     !line.is_empty()
         && !line.contains('\\')

@@ -5,8 +5,13 @@
 //! - skills: `~/.codeium/windsurf/skills/` (user) or `./.windsurf/skills/`
 //!   (project, a "workspace skill").
 //!
+//! - after-edit hook: `hooks.post_write_code` in
+//!   `~/.codeium/windsurf/hooks.json` or `./.windsurf/hooks.json`, with
+//!   `show_output` so the findings show in Cascade.
+//!
 //! Entry: `{"command": <binary>, "args": ["serve"]}`
 //! (through the npm launcher: `npx -y rust-async-skill serve`, see [`super::launch`]).
+use super::hooks::{self, HookSpec};
 use super::{Client, Context, Scope, Target, json::Json, launch::Launch};
 
 pub fn entry(launch: &Launch) -> Json {
@@ -50,5 +55,30 @@ pub fn target(scope: Scope, ctx: &Context) -> Target {
         entry: entry(&ctx.launch),
         skills_root,
         notes,
+    }
+}
+
+pub fn hook(scope: Scope, ctx: &Context) -> HookSpec {
+    let path = match scope {
+        Scope::User => ctx
+            .home
+            .join(".codeium")
+            .join("windsurf")
+            .join("hooks.json"),
+        Scope::Project => ctx.cwd.join(".windsurf").join("hooks.json"),
+    };
+    HookSpec {
+        client: Client::Windsurf.id(),
+        path,
+        event: "post_write_code",
+        nested: false,
+        entry: Json::object([
+            (
+                "command",
+                Json::string(hooks::command(&ctx.launch, Client::Windsurf.id())),
+            ),
+            ("show_output", Json::Bool(true)),
+        ]),
+        scaffold: Vec::new(),
     }
 }

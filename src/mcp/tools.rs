@@ -5,7 +5,8 @@ use super::AsyncSkillServer;
 use super::args::{self, Args};
 use crate::analysis::{self, DiagnoseOptions, Diagnosis, Runtime};
 use crate::explain::{Detail, Explanation, render_markdown};
-use crate::fix::{FixOutcome, suggest_fix};
+use crate::fix::{FixOutcome, suggest_fix_with};
+use crate::project::{self, Config};
 use rmcp::handler::server::common::{schema_for_output, schema_for_type};
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{CallToolResult, ContentBlock, JsonObject};
@@ -302,16 +303,27 @@ impl AsyncSkillServer {
         };
         // Up to a few ms of CPU on big inputs: it runs on the analysis
         // threads, not on the async workers.
-        match analysis::diagnose_async(code, opts).await {
+        let text = code.clone();
+        let diagnosis = match analysis::diagnose_async(code, opts).await {
+            Ok(d) => d,
+            Err(e) => return error_result(e.to_string()),
+        };
+        // The code's own suppressions apply (no configuration: no path).
+        // A lexer pass over up to the size limit: off the async workers too.
+        match tokio::task::spawn_blocking(move || {
+            project::post_process(&text, &Config::default(), diagnosis).diagnosis
+        })
+        .await
+        {
             Ok(diagnosis) => structured_result(&diagnosis, render_diagnosis(&diagnosis)),
-            Err(e) => error_result(e.to_string()),
+            Err(e) => error_result(format!("the diagnosis failed: {e}")),
         }
     }
 
     #[tool(
         name = "suggest_fix",
         title = "Fix async bugs in Rust code",
-        description = "Apply the machine-applicable fixes for diagnose_snippet findings (fix_available). Returns the fixed code, each edit with its safety, a diff, findings it could not fix (with help) and what remains. Text outside the edits is kept byte for byte.",
+        description = "Apply the machine-applicable fixes for diagnose_snippet findings (fix_available); suppressed ones are left. Returns the fixed code, each edit with its safety, a diff, findings it could not fix (with help) and what remains. Text outside the edits is kept byte for byte.",
         input_schema = compact::<FixInput>(false),
         output_schema = compact_to::<FixOutcome>(true, 1),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
@@ -321,7 +333,12 @@ impl AsyncSkillServer {
             Ok(p) => p,
             Err(e) => return error_result(e),
         };
-        match tokio::task::spawn_blocking(move || suggest_fix(&code, &opts)).await {
+        // Suppressed findings are not reported, so not fixed either.
+        let analyse = |text: &str, o: &DiagnoseOptions| {
+            project::analyse_file(None, text, o)
+                .map(|d| project::post_process(text, &Config::default(), d).diagnosis)
+        };
+        match tokio::task::spawn_blocking(move || suggest_fix_with(&code, &opts, &analyse)).await {
             Ok(Ok(outcome)) => structured_result(&outcome, render_fix(&outcome)),
             Ok(Err(e)) => error_result(e.to_string()),
             Err(e) => error_result(format!("the fix failed: {e}")),

@@ -33,6 +33,9 @@ pub struct Config {
     exclude: Vec<(PathBuf, GlobSet)>,
     /// The manifests whose tables were read (for messages).
     pub manifests: Vec<PathBuf>,
+    /// The `baseline` key: a baseline file, resolved against the folder of
+    /// the manifest that named it (the package's wins).
+    pub baseline: Option<PathBuf>,
 }
 
 impl Config {
@@ -91,6 +94,7 @@ struct Partial {
     runtime: Option<Runtime>,
     levels: BTreeMap<String, Level>,
     exclude: Option<GlobSet>,
+    baseline: Option<PathBuf>,
 }
 
 /// Configurations by folder, so a folder of files reads its Cargo.toml once.
@@ -165,7 +169,10 @@ impl Configs {
             c.levels.extend(part.levels);
             if let Some(set) = part.exclude {
                 // The package's list replaces the workspace's.
-                c.exclude = vec![(root, set)];
+                c.exclude = vec![(root.clone(), set)];
+            }
+            if let Some(b) = part.baseline {
+                c.baseline = Some(root.join(b));
             }
         }
         Ok(c)
@@ -265,6 +272,18 @@ fn read_table(v: &toml::Value, prefix: &str) -> Result<Partial, (String, String)
                     .map_err(|e| (full.clone(), format!("invalid globs: {e}")))?;
                 p.exclude = Some(set);
             }
+            "baseline" => {
+                let s = value
+                    .as_str()
+                    .filter(|s| !s.trim().is_empty())
+                    .ok_or_else(|| {
+                        (
+                            full.clone(),
+                            format!("must be a non-empty path string, not {}", value.type_str()),
+                        )
+                    })?;
+                p.baseline = Some(PathBuf::from(s));
+            }
             "rules" => {
                 let rules = value.as_table().ok_or_else(|| {
                     (
@@ -309,7 +328,7 @@ fn read_table(v: &toml::Value, prefix: &str) -> Result<Partial, (String, String)
             _ => {
                 return Err((
                     full,
-                    "unknown key; the keys are runtime, exclude, rules".to_string(),
+                    "unknown key; the keys are runtime, exclude, rules, baseline".to_string(),
                 ));
             }
         }

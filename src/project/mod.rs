@@ -56,14 +56,19 @@ pub fn options(config: &Config, o: &Overrides) -> DiagnoseOptions {
     }
 }
 
-/// The analysis of one file (`path` is `None` for stdin). Today: the file
-/// alone. Whole-crate analysis plugs in behind this function, and only here.
+/// The analysis of one file (`path` is `None` for stdin). A file inside
+/// a Cargo package is analysed as part of its crate (calls followed across
+/// the package's files, `analysis::krate`); anything else alone.
 pub fn analyse_file(
     path: Option<&Path>,
     text: &str,
     opts: &DiagnoseOptions,
 ) -> Result<Diagnosis, InputError> {
-    let _ = path;
+    if let Some(p) = path
+        && let Some(d) = analysis::krate::analyse_in_crate(p, text, opts)?
+    {
+        return Ok(d);
+    }
     analysis::diagnose(text, opts)
 }
 

@@ -458,3 +458,51 @@ fn a_bad_baseline_is_an_error() {
     let o = run(dir.path(), &["check", "--baseline", "missing.json", "src"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn the_configuration_names_a_baseline_that_check_honours() {
+    let meta = format!("{PKG}[package.metadata.rust-async-skill]\nbaseline = \"base.json\"\n");
+    let dir = tree(&[("Cargo.toml", &meta), ("src/lib.rs", BASE_CODE)]);
+    let o = run(dir.path(), &["check", "src"]);
+    assert_eq!(o.status.code(), Some(2), "missing baseline: {}", err(&o));
+    assert!(err(&o).contains("base.json"), "{}", err(&o));
+
+    let o = run(
+        dir.path(),
+        &["check", "--write-baseline", "base.json", "src"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let o = run(dir.path(), &["check", "--format", "json", "src"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let (found, _) = findings(&o);
+    assert!(found.is_empty(), "{found:?}");
+    assert!(
+        json(&o)["summary"]
+            .as_str()
+            .unwrap()
+            .contains("in the baseline")
+    );
+    // From the package's folder too: the path is relative to the package.
+    let o = run(&dir.path().join("src"), &["check", "lib.rs"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+
+    // An explicit --baseline wins over the configuration's.
+    std::fs::write(
+        dir.path().join("empty.json"),
+        "{\"version\": 1, \"tool\": \"rust-async-skill\", \"findings\": []}",
+    )
+    .unwrap();
+    let o = run(dir.path(), &["check", "--baseline", "empty.json", "src"]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+
+    std::fs::write(dir.path().join("base.json"), "[1, 2").unwrap();
+    let o = run(dir.path(), &["check", "src"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("base.json"), "{}", err(&o));
+
+    let bad = format!("{PKG}[package.metadata.rust-async-skill]\nbaseline = 3\n");
+    std::fs::write(dir.path().join("Cargo.toml"), bad).unwrap();
+    let o = run(dir.path(), &["check", "src"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("baseline"), "{}", err(&o));
+}

@@ -392,7 +392,11 @@ fn dry_run_prints_a_diff_and_writes_nothing() {
         )),
         "{out}"
     );
-    assert!(!out.contains("\n-"), "only additions: {out}");
+    assert!(
+        !out.lines()
+            .any(|l| l.starts_with('-') && !l.starts_with("--- ")),
+        "only additions: {out}"
+    );
     assert!(out.contains("create SKILL.md"), "{out}");
     assert!(out.contains("nothing was written"), "{out}");
 

@@ -448,3 +448,81 @@ fn suggest_fix_fixes_a_blocking_sleep_over_the_wire() {
     );
     assert_eq!(d["structuredContent"]["findings"][0]["fix_available"], true);
 }
+
+#[test]
+fn snippet_tools_honour_the_codes_own_suppressions() {
+    let (mut s, _) = Server::initialized("2025-06-18");
+    let diagnose = |s: &mut Server, code: &str| {
+        s.request(
+            "tools/call",
+            json!({"name": "diagnose_snippet", "arguments": {"code": code}}),
+        )["structuredContent"]
+            .clone()
+    };
+    let rules = |sc: &Value| -> Vec<String> {
+        sc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let sleep = "async fn f() {\n    std::thread::sleep(std::time::Duration::from_millis(5));\n}\n";
+    let plain = diagnose(&mut s, sleep);
+    assert_eq!(rules(&plain), ["blocking-sleep"], "{plain}");
+    assert!(!plain["summary"].as_str().unwrap().contains("suppressed"));
+
+    // End of line, next statement, file level, clippy twin.
+    let line = sleep.replace(
+        "(5));",
+        "(5)); // rust-async-skill: allow(blocking-sleep) on purpose",
+    );
+    let next = sleep.replace(
+        "    std::thread",
+        "    // rust-async-skill: allow(blocking-sleep)\n    std::thread",
+    );
+    let file = format!("//! rust-async-skill: allow(blocking-sleep)\n{sleep}");
+    let twin = "#[allow(clippy::await_holding_lock)]\nasync fn f(m: &std::sync::Mutex<u32>) {\n    let g = m.lock().unwrap();\n    other().await;\n    drop(g);\n}\nasync fn other() {}\n";
+    let unsuppressed_twin = twin.replace("#[allow(clippy::await_holding_lock)]\n", "");
+    assert_eq!(
+        rules(&diagnose(&mut s, &unsuppressed_twin)),
+        ["lock-across-await"]
+    );
+    for code in [line, next, file, twin.to_string()] {
+        let sc = diagnose(&mut s, &code);
+        assert!(rules(&sc).is_empty(), "{code}\n{sc}");
+        assert_eq!(sc["summary"], "no findings (1 suppressed)", "{sc}");
+    }
+    // A typo suppresses nothing and is reported.
+    let typo = sleep.replace("(5));", "(5)); // rust-async-skill: allow(blocking-slep)");
+    let sc = diagnose(&mut s, &typo);
+    assert_eq!(
+        rules(&sc),
+        ["blocking-sleep", "unknown-suppression"],
+        "{sc}"
+    );
+
+    // suggest_fix leaves a suppressed finding alone, and fixes the others.
+    let two = "async fn f() {\n    std::thread::sleep(std::time::Duration::from_millis(5)); // rust-async-skill: allow(blocking-sleep)\n}\nasync fn g() {\n    std::thread::sleep(std::time::Duration::from_millis(6));\n}\n";
+    let r = s.request(
+        "tools/call",
+        json!({"name": "suggest_fix", "arguments": {"code": two}}),
+    );
+    let sc = &r["structuredContent"];
+    let edits = sc["edits"].as_array().unwrap();
+    assert!(
+        !edits.is_empty() && edits.iter().all(|e| e["span"]["start"]["line"] == 5),
+        "only g's sleep (line 5) is edited: {sc}"
+    );
+    let fixed = sc["fixed_code"].as_str().unwrap();
+    assert!(
+        fixed.contains("std::thread::sleep(std::time::Duration::from_millis(5));"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("tokio::time::sleep(std::time::Duration::from_millis(6)).await;"),
+        "{fixed}"
+    );
+    assert!(sc["remaining"].as_array().unwrap().is_empty(), "{sc}");
+    assert!(s.close().success());
+}

@@ -25,6 +25,7 @@ pub use poll::PollFacts;
 
 use super::options::Runtime;
 use super::parse::Snippet;
+use super::seeds::Seeds;
 use std::ops::Range;
 
 pub type BodyId = usize;
@@ -544,6 +545,9 @@ pub struct Model<'a> {
     pub borrows: Vec<OuterUse>,
     /// Sync fns of the snippet that async code calls: fn body -> (fn name, a call site).
     pub reached_via: hashbrown::HashMap<BodyId, (String, Range<usize>)>,
+    /// Sync fns that async code in other files of the crate reaches: fn
+    /// body -> (fn name, the chain of calls, in words).
+    pub reached_from_crate: hashbrown::HashMap<BodyId, (String, String)>,
     /// Async blocks handed to a spawner.
     pub spawned_blocks: Vec<SpawnedBlock>,
     /// Snippet async fns whose future must be `Send` (spawned, axum handlers).
@@ -561,6 +565,19 @@ impl<'a> Model<'a> {
         snippet: &'a Snippet,
         store: &'a MacroStore,
         runtime: Runtime,
+    ) -> Model<'a> {
+        Self::build_seeded(text, snippet, store, runtime, &Seeds::default())
+    }
+
+    /// [`Model::build`] with the facts the rest of the crate knows about
+    /// this file's fns (`seeds`), applied before the in-file propagation
+    /// so that it carries them on.
+    pub fn build_seeded(
+        text: &'a str,
+        snippet: &'a Snippet,
+        store: &'a MacroStore,
+        runtime: Runtime,
+        seeds: &Seeds,
     ) -> Model<'a> {
         let mut names = Names::default();
         for t in &snippet.toks {
@@ -599,6 +616,7 @@ impl<'a> Model<'a> {
             borrows: Vec::new(),
             spawned_blocks: Vec::new(),
             reached_via: hashbrown::HashMap::new(),
+            reached_from_crate: hashbrown::HashMap::new(),
             send_targets: Vec::new(),
             async_calls: Vec::new(),
             fix_blocks: std::sync::OnceLock::new(),
@@ -606,6 +624,7 @@ impl<'a> Model<'a> {
         for (i, unit) in snippet.units.iter().enumerate() {
             walk::walk_unit(&mut m, store, i, unit);
         }
+        apply_seeds(&mut m, seeds);
         walk::propagate_send(&mut m);
         reach::propagate(&mut m);
         tokens::scan(&mut m);
@@ -696,6 +715,33 @@ impl<'a> Model<'a> {
             }
         }
         out
+    }
+}
+
+/// Marks the fns the crate's other files reach (see `seeds.rs`).
+fn apply_seeds(m: &mut Model<'_>, seeds: &Seeds) {
+    if seeds.is_empty() {
+        return;
+    }
+    for i in 0..m.fns.len() {
+        let (start, body) = (m.fns[i].sig_range.start, m.fns[i].body);
+        if let Some(why) = seeds.reached.get(&start)
+            && !m.fns[i].is_async
+        {
+            let name = m.fns[i].name.clone();
+            m.reached_from_crate.insert(body, (name, why.clone()));
+        }
+        if let Some(why) = seeds.current_thread.get(&start)
+            && m.bodies[body].flavor.is_none()
+        {
+            m.bodies[body].flavor = Some((Flavor::CurrentThread, why.clone()));
+        }
+        if let Some(why) = seeds.send.get(&start)
+            && m.fns[i].is_async
+            && m.bodies[body].send.is_none()
+        {
+            m.bodies[body].send = Some(why.clone());
+        }
     }
 }
 

@@ -50,7 +50,8 @@ fn callee_fn(m: &Model<'_>, i: usize) -> Option<String> {
     Some(name)
 }
 
-/// Marks the calls inside sync fns reached from async code.
+/// Marks the calls inside sync fns reached from async code (in this file,
+/// or from other files of the crate: `Model::reached_from_crate`).
 pub(super) fn propagate(m: &mut Model<'_>) {
     // fn name -> (its body, first reaching call site).
     let mut fn_body: HashMap<String, BodyId> = HashMap::new();
@@ -59,16 +60,18 @@ pub(super) fn propagate(m: &mut Model<'_>) {
             fn_body.entry(f.name.clone()).or_insert(f.body);
         }
     }
-    if fn_body.is_empty() {
+    // Bodies reached from other files: their range stands for the call site.
+    let mut reached: HashMap<BodyId, (String, Range<usize>)> = m
+        .reached_from_crate
+        .iter()
+        .map(|(b, (name, _))| (*b, (name.clone(), m.bodies[*b].range.clone())))
+        .collect();
+    if fn_body.is_empty() && reached.is_empty() {
         return;
     }
     let targets: Vec<(usize, String)> = (0..m.calls.len())
         .filter_map(|i| callee_fn(m, i).map(|n| (i, n)))
         .collect();
-    if targets.is_empty() {
-        return;
-    }
-    let mut reached: HashMap<BodyId, (String, Range<usize>)> = HashMap::new();
     loop {
         let mut changed = false;
         for (i, name) in &targets {
@@ -114,7 +117,9 @@ pub(super) fn propagate(m: &mut Model<'_>) {
         };
         if let Some(via) = reached.get(&fb) {
             m.calls[i].ctx = Ctx::MaybeAsync;
-            m.reached_via.insert(fb, via.clone());
+            if !m.reached_from_crate.contains_key(&fb) {
+                m.reached_via.insert(fb, via.clone());
+            }
         }
     }
 }

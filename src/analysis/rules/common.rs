@@ -88,6 +88,7 @@ impl<'i> Sink<'i> {
             fix_available: d.fix.is_some() && d.fix_available.unwrap_or(self.doc.fix),
             doc_uri: self.doc.uri(),
             assumption: d.assumption,
+            via: Vec::new(),
             range: d.range,
             fix: d.fix,
         });
@@ -134,6 +135,9 @@ pub fn where_(m: &Model<'_>, call: &Call<'_>) -> String {
                 continue;
             }
             BodyKind::SyncFn => {
+                if let Some((name, chain)) = m.reached_from_crate.get(&id) {
+                    return format!("in `{name}`, a sync fn {chain}");
+                }
                 if let Some((name, site)) = m.reached_via.get(&id) {
                     return format!(
                         "in `{name}`, a sync fn that async code calls (line {})",

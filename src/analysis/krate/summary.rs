@@ -1,0 +1,762 @@
+//! Phase 1 of the crate pass: what one file tells the rest of its crate.
+//!
+//! Read from the file's syntax tree (its modules, items, `use` lines) and
+//! from its model (every call, with its context, its callee path as the
+//! file's `use` lines resolve it, and the receiver's type where the code
+//! shows it). Paths stay as written: the crate pass resolves them against
+//! the module tree. Nothing here guesses: a call whose callee or receiver
+//! type is not written down gets no target.
+
+use crate::analysis::LineIndex;
+use crate::analysis::model::{
+    BodyId, BodyKind, Callee, ClosureRole, Ctx, Flavor, How, Link, LiveKind, Model, Resolved, Root,
+    Use, apis,
+};
+use hashbrown::HashMap;
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+
+/// A module of the file: the file itself (index 0) or an inline `mod x { .. }`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct LocalMod {
+    pub parent: Option<usize>,
+    pub name: String,
+    /// `mod x;` declared here: (name, `#[path]` value).
+    pub external: Vec<(String, Option<String>)>,
+    /// `#[path]` of an inline module (its children's files are found from it).
+    pub path_attr: Option<String>,
+    /// Inline child modules: (name, local index).
+    pub inline: Vec<(String, usize)>,
+    /// Free fns: (name, index in `FileSummary::fns`).
+    pub fns: Vec<(String, usize)>,
+    /// Structs, enums, unions, traits, type aliases: (name, index in `types`).
+    pub types: Vec<(String, usize)>,
+    /// `use` lines: alias -> path as written.
+    pub uses: Vec<(String, Vec<String>)>,
+    /// `use path::*`.
+    pub globs: Vec<Vec<String>>,
+    /// Items a macro may define here (`macro_rules!` invocations at item
+    /// level): names in this module are then not known for sure.
+    pub has_item_macros: bool,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct TypeDef {
+    pub module: usize,
+    /// Named fields: (name, type path as written, wrappers stripped).
+    pub fields: Vec<(String, Option<Vec<String>>)>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ImplDef {
+    pub module: usize,
+    /// The self type, as written (`Store`, `db::Store`).
+    pub self_ty: Vec<String>,
+    pub is_trait: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FnSum {
+    pub module: usize,
+    pub name: String,
+    /// `FnInfo::sig_range.start`: the key of seeds.
+    pub key: usize,
+    pub line: usize,
+    pub is_async: bool,
+    /// The impl it belongs to (index in `impls`), for methods.
+    pub owner: Option<usize>,
+    /// Returns `Self` or its own type (possibly in a `Result`/`Option`).
+    pub returns_self: bool,
+    /// The fn body's range (the innermost seeded fn around a finding gives its chain).
+    pub range: Range<usize>,
+    /// In this file alone, the fn is already reached from async code /
+    /// runs on a current-thread runtime / must be `Send`.
+    pub local_reached: bool,
+    pub local_flavor: bool,
+    pub local_send: bool,
+    /// Probes of phase 1: a blocking rule reports in the fn's own code
+    /// once it is reached from async code; it calls `block_in_place`; a
+    /// `!Send` value of its own is alive at an await. A fact the fn would
+    /// show nothing for is not worth a second analysis of its file.
+    pub blocks_if_reached: bool,
+    pub calls_block_in_place: bool,
+    pub holds_non_send: bool,
+}
+
+/// The receiver of a method call, as far as the code shows its type.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Recv {
+    SelfTy,
+    SelfField(String),
+    /// A type path as written (a typed parameter or `let`).
+    Ty(Vec<String>),
+    /// A local initialised by a call of this path (`Store::open(..)?`).
+    Ctor(Vec<String>),
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Target {
+    Path(Vec<String>),
+    Method { name: String, recv: Recv },
+}
+
+/// How a call site runs, for the crate's propagation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Site {
+    /// On an async task.
+    Async,
+    /// The enclosing fn's own sync code (through inline closures only).
+    SyncOwn,
+    /// Elsewhere: a blocking thread, a closure handed to an unknown callee.
+    Other,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CallSum {
+    /// The fn whose code holds the call (index in `fns`).
+    pub caller: usize,
+    pub target: Target,
+    pub site: Site,
+    pub line: usize,
+    /// Awaited in the caller's own future (not in a spawned block).
+    pub awaited_own: bool,
+    /// The future this call builds is handed to a spawner that needs `Send`.
+    pub spawned: Option<String>,
+    /// In this file, the caller's future must be `Send` here: why.
+    pub send_here: Option<String>,
+    /// Runs on a current-thread runtime this file sets up: why.
+    pub current_thread: Option<String>,
+    /// Runs on the caller fn's runtime (not on a runtime of its own, not on a blocking thread).
+    pub same_runtime: bool,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct FileSummary {
+    pub mods: Vec<LocalMod>,
+    pub types: Vec<TypeDef>,
+    pub impls: Vec<ImplDef>,
+    pub fns: Vec<FnSum>,
+    pub calls: Vec<CallSum>,
+    /// `#![...]` attributes mention `no_implicit_prelude` or the file did not parse as a file.
+    pub partial: bool,
+}
+
+impl FileSummary {
+    /// The summary of a file that tells nothing (it did not parse, or the
+    /// analysis failed): one empty module.
+    pub fn empty() -> FileSummary {
+        FileSummary {
+            mods: vec![LocalMod::default()],
+            ..FileSummary::default()
+        }
+    }
+
+    /// Every index points inside the summary (a summary read back from a
+    /// cache file is checked before use).
+    pub fn is_valid(&self) -> bool {
+        let (nm, nf, nt, ni) = (
+            self.mods.len(),
+            self.fns.len(),
+            self.types.len(),
+            self.impls.len(),
+        );
+        nm > 0
+            && self.mods[0].parent.is_none()
+            && self.mods.iter().enumerate().all(|(i, m)| {
+                (i == 0 || m.parent.is_some_and(|p| p < i))
+                    && m.inline.iter().all(|(_, l)| *l > i && *l < nm)
+                    && m.fns.iter().all(|(_, f)| *f < nf)
+                    && m.types.iter().all(|(_, t)| *t < nt)
+            })
+            && self
+                .fns
+                .iter()
+                .all(|f| f.module < nm && f.owner.is_none_or(|o| o < ni))
+            && self.types.iter().all(|t| t.module < nm)
+            && self.impls.iter().all(|t| t.module < nm)
+            && self.calls.iter().all(|c| c.caller < nf)
+    }
+}
+
+/// Rules that report blocking calls in a fn reached from async code.
+const BLOCKING_RULES: &[&str] = &[
+    "blocking-sleep",
+    "blocking-fs",
+    "blocking-net",
+    "blocking-process",
+    "blocking-stdin",
+    "blocking-channel",
+    "tokio-blocking-api-in-async",
+    "block-on-in-async",
+    "cpu-heavy-in-async",
+];
+
+/// The summary of one file, and the probes of its fns (which turn the
+/// model's sync code "maybe async": the model is not used after this).
+pub fn summarize_and_probe(m: &mut Model<'_>) -> FileSummary {
+    let mut s = summarize(m);
+    if s.fns.is_empty() {
+        return s;
+    }
+    let innermost = |s: &FileSummary, r: &Range<usize>| {
+        s.fns
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.range.start <= r.start && r.end <= f.range.end)
+            .min_by_key(|(_, f)| f.range.len())
+            .map(|(i, _)| i)
+    };
+    for c in &m.calls {
+        if let Callee::Path(p) = &c.callee
+            && p.last() == "block_in_place"
+            && let Some(i) = innermost(&s, &c.range)
+        {
+            s.fns[i].calls_block_in_place = true;
+        }
+    }
+    for h in &m.holds {
+        let l = &m.lives[h.live];
+        if matches!(
+            l.kind,
+            LiveKind::Rc | LiveKind::RefCellRef | LiveKind::Guard(_) | LiveKind::SpanGuard
+        ) && let Some(i) = innermost(&s, &l.range)
+        {
+            s.fns[i].holds_non_send = true;
+        }
+    }
+    for c in &m.captures {
+        if let Some(i) = innermost(&s, &c.range) {
+            s.fns[i].holds_non_send = true;
+        }
+    }
+    // As if every sync fn were reached from async code.
+    let mut any = false;
+    for i in 0..m.calls.len() {
+        let Some(b) = m.calls[i].body else { continue };
+        if m.calls[i].ctx == Ctx::Sync
+            && let Some((fi, own)) = owner(m, b)
+            && own.inline_only
+            && m.bodies[m.fns[fi].body].kind == BodyKind::SyncFn
+        {
+            m.calls[i].ctx = Ctx::MaybeAsync;
+            any = true;
+        }
+    }
+    if any {
+        let ids: Vec<String> = BLOCKING_RULES.iter().map(|r| r.to_string()).collect();
+        for r in crate::analysis::rule_ranges(m, &ids) {
+            if let Some(i) = innermost(&s, &r) {
+                s.fns[i].blocks_if_reached = true;
+            }
+        }
+    }
+    s
+}
+
+/// Reads the summary of one file from its model.
+pub fn summarize(m: &Model<'_>) -> FileSummary {
+    let mut s = FileSummary::empty();
+    let index = LineIndex::new(m.text);
+    let mut by_sig: HashMap<*const syn::Signature, usize> = HashMap::new();
+    // Only a file that parsed as a file has items to summarize (a wrapped
+    // fragment's items are the wrapper's).
+    let units = if m.snippet.mode == crate::analysis::ParseMode::File {
+        &m.snippet.units[..]
+    } else {
+        &[]
+    };
+    for u in units {
+        let mut w = ItemWalk {
+            s: &mut s,
+            by_sig: &mut by_sig,
+        };
+        w.items(&u.file.items, 0, None);
+    }
+    if m.snippet.mode != crate::analysis::ParseMode::File {
+        s.partial = true;
+    }
+    // The model's fns, matched to the items by their signature node.
+    let mut fn_of_index: HashMap<usize, usize> = HashMap::new();
+    for (fi, f) in m.fns.iter().enumerate() {
+        let Some(&i) = by_sig.get(&(f.sig as *const syn::Signature)) else {
+            continue;
+        };
+        let body = f.body;
+        let sum = &mut s.fns[i];
+        sum.key = f.sig_range.start;
+        sum.line = index.span(&f.sig_range).start.line;
+        sum.range = m.bodies[body].range.clone();
+        sum.local_reached = m.reached_via.contains_key(&body);
+        sum.local_flavor = m.bodies[body].flavor.is_some();
+        sum.local_send = m.bodies[body].send.is_some();
+        fn_of_index.insert(fi, i);
+    }
+    // Fns the model did not see (none expected) get no key: drop their names.
+    let known: Vec<bool> = s.fns.iter().map(|f| f.key != usize::MAX).collect();
+    for md in &mut s.mods {
+        md.fns.retain(|(_, i)| known[*i]);
+    }
+    let spawned = spawned_args(m);
+    for (ci, c) in m.calls.iter().enumerate() {
+        let Some(b) = c.body else { continue };
+        let Some((fi, own)) = owner(m, b) else {
+            continue;
+        };
+        let Some(&caller) = fn_of_index.get(&fi) else {
+            continue;
+        };
+        let uses = &s.mods[s.fns[caller].module].uses;
+        let Some(target) = target(m, c, uses) else {
+            continue;
+        };
+        let site = match c.ctx {
+            Ctx::Async => Site::Async,
+            Ctx::Sync if own.inline_only && m.bodies[m.fns[fi].body].kind == BodyKind::SyncFn => {
+                Site::SyncOwn
+            }
+            _ => Site::Other,
+        };
+        let current_thread = match m.flavor(b) {
+            Some((Flavor::CurrentThread, why)) if !matches!(c.ctx, Ctx::Exempt(_)) => {
+                Some(why.clone())
+            }
+            _ => None,
+        };
+        s.calls.push(CallSum {
+            caller,
+            target,
+            site,
+            line: index.span(&c.range).start.line,
+            awaited_own: c.parent == Use::Await && own.same_future,
+            spawned: spawned.get(&ci).cloned(),
+            send_here: if c.parent == Use::Await {
+                m.send_reason(b).map(str::to_string)
+            } else {
+                None
+            },
+            current_thread,
+            same_runtime: own.same_runtime && !matches!(c.ctx, Ctx::Exempt(_)),
+        });
+    }
+    s
+}
+
+/// Where a body sits in its fn.
+struct Own {
+    /// Only inline closures between the body and the fn.
+    inline_only: bool,
+    /// Part of the fn's own future (no spawned block, no closure between).
+    same_future: bool,
+    /// Runs on the fn's runtime (no block with its own runtime between).
+    same_runtime: bool,
+}
+
+/// The fn (index in `m.fns`) whose code holds body `b`.
+fn owner(m: &Model<'_>, b: BodyId) -> Option<(usize, Own)> {
+    let mut own = Own {
+        inline_only: true,
+        same_future: true,
+        same_runtime: true,
+    };
+    let mut cur = Some(b);
+    while let Some(id) = cur {
+        let body = &m.bodies[id];
+        if let Some(fi) = body.fn_index {
+            return Some((fi, own));
+        }
+        match body.kind {
+            BodyKind::Closure(ClosureRole::Inline) => own.same_future = false,
+            BodyKind::Closure(ClosureRole::Exempt(_)) => {
+                own.inline_only = false;
+                own.same_future = false;
+                own.same_runtime = false;
+            }
+            BodyKind::Closure(ClosureRole::Maybe) => {
+                own.inline_only = false;
+                own.same_future = false;
+                own.same_runtime = false;
+            }
+            _ => {
+                own.inline_only = false;
+                if body.detached {
+                    own.same_future = false;
+                }
+                if body.flavor.is_some() {
+                    own.same_runtime = false;
+                }
+            }
+        }
+        cur = body.parent;
+    }
+    None
+}
+
+/// Calls whose future is handed straight to a spawner that needs `Send`:
+/// call index -> the spawner (`tokio::spawn`).
+fn spawned_args(m: &Model<'_>) -> HashMap<usize, String> {
+    let mut out = HashMap::new();
+    let mut arg_ranges: Vec<(Range<usize>, String)> = Vec::new();
+    for c in &m.calls {
+        if c.args.is_empty() {
+            continue;
+        }
+        let role = apis::arg_role(
+            &m.names,
+            c.path(),
+            c.method(),
+            c.receiver.as_ref(),
+            false,
+            |_| None,
+        );
+        if let apis::ArgRole::Spawn {
+            what, send: true, ..
+        } = role
+        {
+            for a in &c.args {
+                arg_ranges.push((a.range.clone(), what.clone()));
+            }
+        }
+    }
+    if arg_ranges.is_empty() {
+        return out;
+    }
+    for (i, c) in m.calls.iter().enumerate() {
+        if c.parent != Use::Arg {
+            continue;
+        }
+        if let Some((_, what)) = arg_ranges.iter().find(|(r, _)| *r == c.range) {
+            out.insert(i, what.clone());
+        }
+    }
+    out
+}
+
+/// A path the crate pass may resolve: not another crate's (`std::`,
+/// `tokio::`), and when a `use` line expanded it, one of the caller's
+/// module's own `use` lines (the model lets a `use` inside some other
+/// block or module of the file stand for the whole file, which is right
+/// for a pasted snippet but not for a module of a crate).
+fn own_path(p: &Resolved, uses: &[(String, Vec<String>)]) -> Option<Vec<String>> {
+    if p.how == How::Exact || p.segs.is_empty() {
+        return None;
+    }
+    if p.how == How::Use && !uses.iter().any(|(_, u)| p.segs.starts_with(u)) {
+        return None;
+    }
+    Some(p.segs.clone())
+}
+
+fn target(
+    m: &Model<'_>,
+    c: &crate::analysis::model::Call<'_>,
+    uses: &[(String, Vec<String>)],
+) -> Option<Target> {
+    match &c.callee {
+        Callee::Path(p) => Some(Target::Path(own_path(p, uses)?)),
+        Callee::Method(name) => {
+            let r = c.receiver.as_ref()?;
+            let recv = match (&r.root, r.links.as_slice()) {
+                (Root::SelfValue, []) => Recv::SelfTy,
+                (Root::SelfValue, [Link::Field(f)]) => Recv::SelfField(f.clone()),
+                (Root::Local(id), []) => {
+                    let l = m.locals.get(*id)?;
+                    match (&l.init, l.is_param) {
+                        (Some(init), false) => {
+                            let Root::Call { path, .. } = &init.root else {
+                                return None;
+                            };
+                            let plain = init.links.iter().all(|k| match k {
+                                Link::Try => true,
+                                Link::Method { name, .. } => name == "unwrap" || name == "expect",
+                                _ => false,
+                            });
+                            if !plain {
+                                return None;
+                            }
+                            Recv::Ctor(own_path(path, uses)?)
+                        }
+                        (None, _) | (_, true) => Recv::Ty(type_of(&l.ty, uses)?),
+                    }
+                }
+                _ => return None,
+            };
+            Some(Target::Method {
+                name: name.clone(),
+                recv,
+            })
+        }
+        Callee::Other => None,
+    }
+}
+
+/// The type a value of these (outermost first) type paths has methods
+/// of: through `Arc`/`Rc`/`Box` (auto-deref), never through anything else.
+fn type_of(ty: &[Resolved], uses: &[(String, Vec<String>)]) -> Option<Vec<String>> {
+    let mut it = ty.iter();
+    loop {
+        let t = it.next()?;
+        if matches!(t.last(), "Arc" | "Rc" | "Box")
+            && (t.segs.len() == 1 || t.root() == "std" || t.root() == "alloc")
+        {
+            continue;
+        }
+        return own_path(t, uses);
+    }
+}
+
+/// The path of a type as written, through `&`, `Arc`, `Rc`, `Box`.
+fn written_type(t: &syn::Type) -> Option<Vec<String>> {
+    match t {
+        syn::Type::Reference(r) => written_type(&r.elem),
+        syn::Type::Paren(p) => written_type(&p.elem),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let segs: Vec<String> = p
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
+            let last = p.path.segments.last()?;
+            if matches!(segs.last().map(String::as_str), Some("Arc" | "Rc" | "Box")) {
+                if let syn::PathArguments::AngleBracketed(a) = &last.arguments
+                    && let Some(syn::GenericArgument::Type(inner)) = a.args.first()
+                {
+                    return written_type(inner);
+                }
+                return None;
+            }
+            Some(segs)
+        }
+        _ => None,
+    }
+}
+
+fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs.iter().find_map(|a| {
+        if !a.path().is_ident("path") {
+            return None;
+        }
+        match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        }
+    })
+}
+
+/// `-> Self`, `-> Store` (the impl's own type), `-> Result<Self, _>`, `-> Option<Self>`.
+fn returns_self(sig: &syn::Signature, self_name: Option<&str>) -> bool {
+    let syn::ReturnType::Type(_, t) = &sig.output else {
+        return false;
+    };
+    let is_self = |t: &syn::Type| match t {
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "Self" || self_name.is_some_and(|n| s.ident == n)),
+        _ => false,
+    };
+    if is_self(t) {
+        return true;
+    }
+    if let syn::Type::Path(p) = &**t
+        && let Some(last) = p.path.segments.last()
+        && matches!(last.ident.to_string().as_str(), "Result" | "Option")
+        && let syn::PathArguments::AngleBracketed(a) = &last.arguments
+        && let Some(syn::GenericArgument::Type(inner)) = a.args.first()
+    {
+        return is_self(inner);
+    }
+    false
+}
+
+struct ItemWalk<'s> {
+    s: &'s mut FileSummary,
+    by_sig: &'s mut HashMap<*const syn::Signature, usize>,
+}
+
+impl ItemWalk<'_> {
+    fn add_fn(
+        &mut self,
+        module: usize,
+        sig: &syn::Signature,
+        owner: Option<(usize, Option<&str>)>,
+    ) {
+        let i = self.s.fns.len();
+        self.s.fns.push(FnSum {
+            module,
+            name: sig.ident.to_string(),
+            key: usize::MAX,
+            line: 0,
+            is_async: sig.asyncness.is_some(),
+            owner: owner.map(|o| o.0),
+            returns_self: owner.is_some() && returns_self(sig, owner.and_then(|o| o.1)),
+            range: 0..0,
+            local_reached: false,
+            local_flavor: false,
+            local_send: false,
+            blocks_if_reached: false,
+            calls_block_in_place: false,
+            holds_non_send: false,
+        });
+        self.by_sig.insert(sig as *const syn::Signature, i);
+        if owner.is_none() {
+            self.s.mods[module].fns.push((sig.ident.to_string(), i));
+        }
+    }
+
+    fn add_type(&mut self, module: usize, name: String, def: TypeDef) {
+        let i = self.s.types.len();
+        self.s.types.push(def);
+        self.s.mods[module].types.push((name, i));
+    }
+
+    fn items(&mut self, items: &[syn::Item], module: usize, _dir: Option<&str>) {
+        for it in items {
+            match it {
+                syn::Item::Fn(f) => self.add_fn(module, &f.sig, None),
+                syn::Item::Impl(im) => {
+                    let syn::Type::Path(tp) = &*im.self_ty else {
+                        continue;
+                    };
+                    if tp.qself.is_some() {
+                        continue;
+                    }
+                    let self_ty: Vec<String> = tp
+                        .path
+                        .segments
+                        .iter()
+                        .map(|s| s.ident.to_string())
+                        .collect();
+                    let self_name = self_ty.last().cloned();
+                    let idx = self.s.impls.len();
+                    self.s.impls.push(ImplDef {
+                        module,
+                        self_ty,
+                        is_trait: im.trait_.is_some(),
+                    });
+                    for ii in &im.items {
+                        if let syn::ImplItem::Fn(f) = ii {
+                            self.add_fn(module, &f.sig, Some((idx, self_name.as_deref())));
+                        }
+                    }
+                }
+                syn::Item::Mod(md) => {
+                    let name = md.ident.to_string();
+                    let pa = path_attr(&md.attrs);
+                    match &md.content {
+                        None => self.s.mods[module].external.push((name, pa)),
+                        Some((_, inner)) => {
+                            let idx = self.s.mods.len();
+                            self.s.mods.push(LocalMod {
+                                parent: Some(module),
+                                name: name.clone(),
+                                path_attr: pa,
+                                ..LocalMod::default()
+                            });
+                            self.s.mods[module].inline.push((name, idx));
+                            self.items(inner, idx, None);
+                        }
+                    }
+                }
+                syn::Item::Use(u) => {
+                    let mut prefix = Vec::new();
+                    self.use_tree(&u.tree, &mut prefix, module);
+                }
+                syn::Item::Struct(st) => {
+                    let fields = match &st.fields {
+                        syn::Fields::Named(n) => n
+                            .named
+                            .iter()
+                            .filter_map(|f| {
+                                Some((f.ident.as_ref()?.to_string(), written_type(&f.ty)))
+                            })
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    self.add_type(module, st.ident.to_string(), TypeDef { module, fields });
+                }
+                syn::Item::Enum(e) => self.add_type(
+                    module,
+                    e.ident.to_string(),
+                    TypeDef {
+                        module,
+                        ..TypeDef::default()
+                    },
+                ),
+                syn::Item::Union(e) => self.add_type(
+                    module,
+                    e.ident.to_string(),
+                    TypeDef {
+                        module,
+                        ..TypeDef::default()
+                    },
+                ),
+                syn::Item::Type(e) => self.add_type(
+                    module,
+                    e.ident.to_string(),
+                    TypeDef {
+                        module,
+                        ..TypeDef::default()
+                    },
+                ),
+                syn::Item::Trait(t) => self.add_type(
+                    module,
+                    t.ident.to_string(),
+                    TypeDef {
+                        module,
+                        ..TypeDef::default()
+                    },
+                ),
+                syn::Item::Macro(_) => self.s.mods[module].has_item_macros = true,
+                _ => {}
+            }
+        }
+    }
+
+    fn use_tree(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>, module: usize) {
+        match tree {
+            syn::UseTree::Path(p) => {
+                prefix.push(p.ident.to_string());
+                self.use_tree(&p.tree, prefix, module);
+                prefix.pop();
+            }
+            syn::UseTree::Name(n) => {
+                let name = n.ident.to_string();
+                if name == "self" {
+                    if let Some(last) = prefix.last() {
+                        self.s.mods[module]
+                            .uses
+                            .push((last.clone(), prefix.clone()));
+                    }
+                } else {
+                    let mut full = prefix.clone();
+                    full.push(name.clone());
+                    self.s.mods[module].uses.push((name, full));
+                }
+            }
+            syn::UseTree::Rename(r) => {
+                let mut full = prefix.clone();
+                if r.ident != "self" {
+                    full.push(r.ident.to_string());
+                }
+                let alias = r.rename.to_string();
+                if alias != "_" {
+                    self.s.mods[module].uses.push((alias, full));
+                }
+            }
+            syn::UseTree::Glob(_) => self.s.mods[module].globs.push(prefix.clone()),
+            syn::UseTree::Group(g) => {
+                for t in &g.items {
+                    self.use_tree(t, prefix, module);
+                }
+            }
+        }
+    }
+}

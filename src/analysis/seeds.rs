@@ -1,0 +1,29 @@
+//! Facts about a file that only the rest of its crate knows (the crate
+//! layer, `krate/`, computes them; the model reads them).
+//!
+//! Each seed names a fn of the file by where its signature starts (the
+//! model's `FnInfo::sig_range.start`: the same text parses the same way,
+//! so the offset is stable between the crate pass and the re-analysis)
+//! and says why, as the chain of calls that makes it so.
+
+use hashbrown::HashMap;
+
+/// Extra contexts for some fns of one file.
+#[derive(Clone, Debug, Default)]
+pub struct Seeds {
+    /// Sync fns reached from async code in other files: sig start -> how
+    /// ("reached from `async fn handle` (src/server.rs:40) via ...").
+    pub reached: HashMap<usize, String>,
+    /// Fns that run on a current-thread runtime started elsewhere: sig
+    /// start -> why (the entry and the chain).
+    pub current_thread: HashMap<usize, String>,
+    /// Async fns whose future must be `Send` because of a spawn elsewhere:
+    /// sig start -> why.
+    pub send: HashMap<usize, String>,
+}
+
+impl Seeds {
+    pub fn is_empty(&self) -> bool {
+        self.reached.is_empty() && self.current_thread.is_empty() && self.send.is_empty()
+    }
+}
