@@ -41,7 +41,7 @@ pub(super) fn fix(m: &Model<'_>, c: &Call<'_>) -> Option<Fix> {
     }
     // `let rt = <creation>;` as a statement of its own.
     let blocks = fixkit::blocks(m);
-    let (block, i) = fixkit::stmt_around(&blocks, &c.range)?;
+    let (block, i) = fixkit::stmt_around(blocks, &c.range)?;
     let stmt = &block.stmts[i];
     if !stmt.is_let || stmt.binds.len() != 1 {
         return None;

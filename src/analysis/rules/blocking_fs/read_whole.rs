@@ -135,7 +135,7 @@ pub(super) fn fix(m: &Model<'_>, c: &Call<'_>) -> Option<Fix> {
     let handler = rewrite::token_text(m, &(c.range.end..open_end));
     let handler_text = m.text.get(c.range.end..open_end)?.to_string();
     let blocks = fixkit::blocks(m);
-    let (block, i) = fixkit::stmt_around(&blocks, &c.range)?;
+    let (block, i) = fixkit::stmt_around(blocks, &c.range)?;
     let stmt = &block.stmts[i];
     let (buf_i, read_i, file) = if let Some(read) = chain.get(k) {
         // `File::open(p)?.read_to_string(&mut s)?;`

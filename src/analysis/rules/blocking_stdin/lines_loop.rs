@@ -61,7 +61,7 @@ fn loop_edits(m: &Model<'_>, lines: &Call<'_>) -> Option<Vec<crate::analysis::fi
     }
     let (header, pat) = for_loop_over(m, &lines.range)?;
     let blocks = fixkit::blocks(m);
-    let (block, i) = fixkit::stmt_around(&blocks, &header)?;
+    let (block, i) = fixkit::stmt_around(blocks, &header)?;
     let stmt = &block.stmts[i];
     // The loop is a statement of its own (maybe labelled): the reader is
     // bound on the line before it.
@@ -139,7 +139,7 @@ fn stdin_let(m: &Model<'_>, id: LocalId) -> Option<(Range<usize>, Vec<Range<usiz
     let name = &m.locals.get(id)?.name;
     let blocks = fixkit::blocks(m);
     let decl = &m.locals[id].decl;
-    let (block, i) = fixkit::stmt_around(&blocks, decl)?;
+    let (block, i) = fixkit::stmt_around(blocks, decl)?;
     let stmt = &block.stmts[i];
     let t = rewrite::token_text(m, &stmt.range);
     let init = t

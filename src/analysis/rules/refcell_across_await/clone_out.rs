@@ -97,7 +97,7 @@ pub(super) fn fix(m: &Model<'_>, live: &Live) -> Option<Fix> {
         return None;
     };
     let blocks = fixkit::blocks(m);
-    let (block, i) = fixkit::stmt_around(&blocks, &live.range)?;
+    let (block, i) = fixkit::stmt_around(blocks, &live.range)?;
     let stmt = &block.stmts[i];
     if !stmt.is_let || stmt.binds.len() != 1 || stmt.binds[0] != *name {
         return None;
