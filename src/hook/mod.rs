@@ -98,6 +98,9 @@ pub fn run(client: &str) -> u8 {
             .unwrap_or_default();
         eprintln!("rust-async-skill hook: internal error, edit not checked: {msg}");
     }));
+    // The hook runs after every edit of one file: keep the other files'
+    // summaries between runs, so a large crate is not re-read each time.
+    crate::analysis::krate::configure(false, true);
     let mut bytes = Vec::new();
     let read = std::io::stdin()
         .take(MAX_PAYLOAD_BYTES + 1)

@@ -48,8 +48,15 @@ fn fixture(name: &str, dir: &Path, new: &str) -> Vec<u8> {
 }
 
 fn hook(client: &str, payload: &[u8]) -> Output {
+    let cache = tempfile::tempdir().unwrap();
+    hook_with_cache(client, payload, cache.path())
+}
+
+/// The hook keeps crate summaries in its cache folder: point it at `cache`.
+fn hook_with_cache(client: &str, payload: &[u8], cache: &Path) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_rust-async-skill"))
         .args(["hook", client])
+        .env("RUST_ASYNC_SKILL_CACHE_DIR", cache)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -333,4 +340,64 @@ fn the_configured_baseline_applies_and_a_bad_one_is_one_note() {
         assert_eq!(err(&o).lines().count(), 1, "{}", err(&o));
         assert!(err(&o).contains("async-baseline.json"), "{}", err(&o));
     }
+}
+
+/// An edit of an async fn that calls a helper in another module: the hook
+/// analyses the file as part of its crate and names the chain; the second
+/// run reads the other files' summaries from the cache and says the same.
+#[test]
+fn edits_are_checked_as_part_of_their_crate_with_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        "[package]\nname = \"p\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("src/util.rs"),
+        "pub fn backoff(n: u64) {\n    std::thread::sleep(std::time::Duration::from_millis(n));\n}\n",
+    )
+    .unwrap();
+    let main = dir.path().join("src/main.rs");
+    let call = "    util::backoff(10);";
+    std::fs::write(
+        &main,
+        format!("mod util;\n\nasync fn handle() {{\n{call}\n}}\n\n#[tokio::main]\nasync fn main() {{\n    handle().await;\n}}\n"),
+    )
+    .unwrap();
+    let util = dir.path().join("src/util.rs");
+    let payload = serde_json::json!({
+        "session_id": "s", "cwd": dir.path(), "hook_event_name": "PostToolUse",
+        "tool_name": "Edit",
+        "tool_input": {"file_path": util, "old_string": "x", "new_string": "    std::thread::sleep(std::time::Duration::from_millis(n));"}
+    })
+    .to_string();
+    let cache = tempfile::tempdir().unwrap();
+    for run in ["cold", "warm"] {
+        let o = hook_with_cache("claude-code", payload.as_bytes(), cache.path());
+        assert_eq!(o.status.code(), Some(0), "{run}: {}", err(&o));
+        let text = out(&o);
+        assert!(text.contains("blocking-sleep"), "{run}: {text}");
+        assert!(
+            text.contains("handle"),
+            "{run}: the chain names the async caller: {text}"
+        );
+    }
+    assert!(
+        std::fs::read_dir(cache.path()).unwrap().next().is_some(),
+        "the hook wrote its crate summaries to the cache folder"
+    );
+    // The same file checked alone has nothing to say: the finding comes from the crate.
+    let alone = Command::new(env!("CARGO_BIN_EXE_rust-async-skill"))
+        .args(["check", "--single-file"])
+        .arg(&util)
+        .output()
+        .unwrap();
+    assert_eq!(
+        alone.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&alone.stdout)
+    );
 }
