@@ -14,7 +14,7 @@
 # cold PRE_COMMIT_HOME reuse the compiled dependencies. PRE_COMMIT_HOME stays
 # under target/ so a second run reuses the installed hook. (A cargo config
 # above target/ that sets build.build-dir applies to that cargo too: its
-# intermediate artifacts then go there.) Cold: ~3.5 min on 2 busy cores.
+# intermediate artifacts then go there.) Cold: 3.5 to 5 min on 2 busy cores.
 # The last line is "N passed, N failed".
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

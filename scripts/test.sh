@@ -12,7 +12,7 @@
 #   7. slow: the release artifacts of scripts/dist.sh, tested as users run
 #      them, and `cargo package` + `cargo install` from the packaged crate;
 #   8. slow: .pre-commit-hooks.yaml with the real pre-commit on a sample
-#      repository (its first run `cargo install`s the hook, ~3.5 min cold).
+#      repository (its first run `cargo install`s the hook, 3.5 to 5 min cold).
 # (`cargo test --workspace` alone runs steps 2 and 3 together.)
 # Installs the Python packages it needs (tests/python/requirements.txt) if
 # they are missing; the npm tools are cached under target/install-tools/.
