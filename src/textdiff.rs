@@ -1,90 +1,14 @@
-//! Unified diffs (`install --dry-run`, `fix --diff`, suggest_fix's `diff`).
-//!
-//! Line-based: the common head and tail are trimmed first (a configuration
-//! edit touches a few lines of a possibly long file), then the middle is
-//! aligned with a longest-common-subsequence table.
+//! Unified diffs (`install --dry-run`, `fix --diff`, suggest_fix's `diff`),
+//! computed by the `similar` crate (Myers line diff, three lines of context,
+//! `\ No newline at end of file` markers as `diff -u` writes them).
+
+use similar::TextDiff;
+use std::time::Duration;
 
 const CONTEXT: usize = 3;
-/// Above this many table cells the middle is shown as replaced whole.
-const MAX_CELLS: usize = 4_000_000;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Op {
-    Same(usize, usize),
-    Del(usize),
-    Add(usize),
-}
-
-/// Splits into lines that keep their `\n`, so a missing final newline shows.
-fn lines(text: &str) -> Vec<&str> {
-    text.split_inclusive('\n').collect()
-}
-
-fn align(a: &[&str], b: &[&str]) -> Vec<Op> {
-    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let tail = a[head..]
-        .iter()
-        .rev()
-        .zip(b[head..].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
-    let (ma, mb) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
-    let mut ops: Vec<Op> = (0..head).map(|i| Op::Same(i, i)).collect();
-    if ma.len().saturating_mul(mb.len()) > MAX_CELLS {
-        ops.extend((0..ma.len()).map(|i| Op::Del(head + i)));
-        ops.extend((0..mb.len()).map(|j| Op::Add(head + j)));
-    } else {
-        // lcs[i][j] = length of the LCS of ma[i..] and mb[j..].
-        let w = mb.len() + 1;
-        let mut lcs = vec![0u32; (ma.len() + 1) * w];
-        for i in (0..ma.len()).rev() {
-            for j in (0..mb.len()).rev() {
-                lcs[i * w + j] = if ma[i] == mb[j] {
-                    lcs[(i + 1) * w + j + 1] + 1
-                } else {
-                    lcs[(i + 1) * w + j].max(lcs[i * w + j + 1])
-                };
-            }
-        }
-        let (mut i, mut j) = (0, 0);
-        while i < ma.len() || j < mb.len() {
-            if i < ma.len() && j < mb.len() && ma[i] == mb[j] {
-                ops.push(Op::Same(head + i, head + j));
-                i += 1;
-                j += 1;
-            } else if i < ma.len() && (j == mb.len() || lcs[(i + 1) * w + j] >= lcs[i * w + j + 1])
-            {
-                // Deletions first, as `diff -u` shows them.
-                ops.push(Op::Del(head + i));
-                i += 1;
-            } else {
-                ops.push(Op::Add(head + j));
-                j += 1;
-            }
-        }
-    }
-    let (sa, sb) = (a.len() - tail, b.len() - tail);
-    ops.extend((0..tail).map(|k| Op::Same(sa + k, sb + k)));
-    ops
-}
-
-fn push_line(out: &mut String, sign: char, line: &str) {
-    out.push(sign);
-    out.push_str(line);
-    if !line.ends_with('\n') {
-        out.push_str("\n\\ No newline at end of file\n");
-    }
-}
-
-fn range(start: usize, len: usize) -> String {
-    // `diff -u` writes an empty range as the line before it.
-    let first = if len == 0 { start } else { start + 1 };
-    if len == 1 {
-        format!("{first}")
-    } else {
-        format!("{first},{len}")
-    }
-}
+/// Past this, `similar` stops refining and returns a coarser (still correct)
+/// diff, so a hostile pair of texts cannot hold a request for long.
+const TIMEOUT: Duration = Duration::from_millis(500);
 
 /// A unified diff from `old` to `new` (`None` = the file does not exist),
 /// with `label` as the file name in the headers. Empty when they are equal.
@@ -99,85 +23,30 @@ pub fn unified_labelled(
     old: Option<&str>,
     new: Option<&str>,
 ) -> String {
-    let label = (old_label, new_label);
     if old == new {
         return String::new();
     }
-    let (a, b) = (lines(old.unwrap_or("")), lines(new.unwrap_or("")));
-    let ops = align(&a, &b);
-    let mut out = String::new();
-    out.push_str(&format!(
-        "--- {}\n",
-        if old.is_some() { label.0 } else { "/dev/null" }
-    ));
-    out.push_str(&format!(
-        "+++ {}\n",
-        if new.is_some() { label.1 } else { "/dev/null" }
-    ));
-
-    let changed: Vec<usize> = (0..ops.len())
-        .filter(|&k| !matches!(ops[k], Op::Same(..)))
-        .collect();
-    let mut k = 0;
-    while k < changed.len() {
-        // Grow a hunk while the next change is within 2 * CONTEXT lines.
-        let first = changed[k];
-        let mut last = first;
-        while k + 1 < changed.len() && changed[k + 1] - last <= 2 * CONTEXT {
-            k += 1;
-            last = changed[k];
-        }
-        k += 1;
-        let from = first.saturating_sub(CONTEXT);
-        let to = (last + CONTEXT + 1).min(ops.len());
-        let hunk = &ops[from..to];
-        let (mut a_start, mut b_start) = (None, None);
-        let (mut a_len, mut b_len) = (0, 0);
-        for op in hunk {
-            match *op {
-                Op::Same(i, j) => {
-                    a_start.get_or_insert(i);
-                    b_start.get_or_insert(j);
-                    a_len += 1;
-                    b_len += 1;
-                }
-                Op::Del(i) => {
-                    a_start.get_or_insert(i);
-                    a_len += 1;
-                }
-                Op::Add(j) => {
-                    b_start.get_or_insert(j);
-                    b_len += 1;
-                }
-            }
-        }
-        // A side with no lines in the hunk starts where the other side's
-        // neighbours place it.
-        let before = &ops[..from];
-        let a0 = a_start.unwrap_or_else(|| {
-            before
-                .iter()
-                .filter(|o| matches!(o, Op::Same(..) | Op::Del(_)))
-                .count()
-        });
-        let b0 = b_start.unwrap_or_else(|| {
-            before
-                .iter()
-                .filter(|o| matches!(o, Op::Same(..) | Op::Add(_)))
-                .count()
-        });
-        out.push_str(&format!(
-            "@@ -{} +{} @@\n",
-            range(a0, a_len),
-            range(b0, b_len)
-        ));
-        for op in hunk {
-            match *op {
-                Op::Same(i, _) => push_line(&mut out, ' ', a[i]),
-                Op::Del(i) => push_line(&mut out, '-', a[i]),
-                Op::Add(j) => push_line(&mut out, '+', b[j]),
-            }
-        }
+    let diff = TextDiff::configure()
+        .timeout(TIMEOUT)
+        .diff_lines(old.unwrap_or(""), new.unwrap_or(""));
+    // The headers are written here, not by `similar`, so that creating or
+    // deleting a file names `/dev/null` and shows even with no hunk (an
+    // empty file created).
+    let mut out = format!(
+        "--- {}\n+++ {}\n",
+        if old.is_some() {
+            old_label
+        } else {
+            "/dev/null"
+        },
+        if new.is_some() {
+            new_label
+        } else {
+            "/dev/null"
+        },
+    );
+    for hunk in diff.unified_diff().context_radius(CONTEXT).iter_hunks() {
+        out.push_str(&hunk.to_string());
     }
     out
 }
@@ -243,5 +112,28 @@ mod tests {
             .collect();
         let d = unified("f", Some(&old), Some(&new));
         assert_eq!(d.matches("@@ -").count(), 2, "{d}");
+    }
+
+    /// The old aligner gave up above 4M table cells and showed the whole
+    /// middle as replaced: a 5,000-line file edited near both ends printed
+    /// 10,000 lines. It must be two small hunks.
+    #[test]
+    fn long_file_with_edits_near_both_ends_gives_two_hunks() {
+        let n = 5_000;
+        let old: String = (1..=n).map(|i| format!("line {i}\n")).collect();
+        let new: String = (1..=n)
+            .map(|i| match i {
+                2 => "second\n".to_string(),
+                4_999 => "penultimate\n".to_string(),
+                _ => format!("line {i}\n"),
+            })
+            .collect();
+        let d = unified("f", Some(&old), Some(&new));
+        assert_eq!(
+            d,
+            "--- f\n+++ f\n\
+             @@ -1,5 +1,5 @@\n line 1\n-line 2\n+second\n line 3\n line 4\n line 5\n\
+             @@ -4996,5 +4996,5 @@\n line 4996\n line 4997\n line 4998\n-line 4999\n+penultimate\n line 5000\n"
+        );
     }
 }

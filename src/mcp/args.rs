@@ -1,160 +1,132 @@
-//! Reading tool arguments by hand, so that every bad argument gets a message
-//! naming the field (serde's own errors do not), and obvious misnamings are
-//! accepted (`concept`/`question`/`topic` for `query`, `snippet`/`source` for `code`).
+//! Tool arguments are deserialised into the structs their input schemas are
+//! derived from (tools.rs), so schema and parsing cannot drift. This module
+//! makes serde's errors name the argument (`serde_path_to_error`) and holds
+//! the two lenient readers agents need: a number sent as a string or a
+//! whole float, and a single rule id sent without its list.
+use serde::Deserialize;
+use serde::de::{DeserializeOwned, Deserializer, Error as _};
 use serde_json::{Map, Value};
 
 pub type Args = Map<String, Value>;
 
-/// The JSON type of a value, as a user would say it.
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// The first present of `names` (the canonical name first), with the name found.
-fn lookup<'a>(args: &'a Args, names: &[&'static str]) -> Option<(&'static str, &'a Value)> {
-    names
-        .iter()
-        .find_map(|n| args.get(*n).filter(|v| !v.is_null()).map(|v| (*n, v)))
-}
-
-/// A required string argument.
-pub fn required_string(args: &Args, names: &[&'static str]) -> Result<String, String> {
-    match lookup(args, names) {
-        Some((_, Value::String(s))) => Ok(s.clone()),
-        Some((name, v)) => Err(format!("`{name}` must be a string, got {}", kind(v))),
-        None => Err(format!(
-            "missing required argument `{}` (a string)",
-            names[0]
-        )),
-    }
-}
-
-/// An optional string argument.
-pub fn optional_string(args: &Args, names: &[&'static str]) -> Result<Option<String>, String> {
-    match lookup(args, names) {
-        Some((_, Value::String(s))) => Ok(Some(s.clone())),
-        Some((name, v)) => Err(format!("`{name}` must be a string, got {}", kind(v))),
-        None => Ok(None),
-    }
-}
-
-/// An optional non-negative integer argument (a whole-number float is accepted).
-pub fn optional_u32(args: &Args, names: &[&'static str]) -> Result<Option<u32>, String> {
-    match lookup(args, names) {
-        None => Ok(None),
-        Some((name, Value::Number(n))) => {
-            let as_int = n.as_u64().or_else(|| {
-                n.as_f64()
-                    .filter(|f| f.fract() == 0.0 && *f >= 0.0)
-                    .map(|f| f as u64)
-            });
-            match as_int {
-                Some(v) => Ok(Some(u32::try_from(v).unwrap_or(u32::MAX))),
-                None => Err(format!("`{name}` must be a non-negative integer, got {n}")),
-            }
+/// `T` from a tool call's arguments, or a message naming the argument at
+/// fault (a missing, unknown or duplicated one is named by serde itself).
+pub fn parse<T: DeserializeOwned>(args: Args) -> Result<T, String> {
+    serde_path_to_error::deserialize(Value::Object(args)).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path == "." {
+            inner.to_string()
+        } else {
+            format!("argument `{path}`: {inner}")
         }
-        Some((name, Value::String(s))) => {
-            s.trim().parse().map(Some).map_err(|_| {
-                format!("`{name}` must be a non-negative integer, got the string {s:?}")
-            })
-        }
-        Some((name, v)) => Err(format!("`{name}` must be an integer, got {}", kind(v))),
-    }
+    })
 }
 
-/// An optional list of strings (a single string is accepted as a list of one).
-pub fn optional_strings(
-    args: &Args,
-    names: &[&'static str],
-) -> Result<Option<Vec<String>>, String> {
-    match lookup(args, names) {
+/// An optional non-negative integer: also `"300"` and `300.0`. Values past
+/// `u32::MAX` saturate, so the caller's range check reports them.
+pub fn lenient_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let wide = match Option::<Value>::deserialize(d)? {
+        None => return Ok(None),
+        Some(Value::String(s)) => s.trim().parse::<u64>().map_err(|_| {
+            D::Error::custom(format!(
+                "expected a non-negative integer, got the string {s:?}"
+            ))
+        })?,
+        Some(Value::Number(n)) if n.as_f64().is_some_and(|f| f.fract() == 0.0 && f >= 0.0) => n
+            .as_u64()
+            .unwrap_or_else(|| n.as_f64().map_or(u64::MAX, |f| f as u64)),
+        Some(other) => u64::deserialize(other).map_err(D::Error::custom)?,
+    };
+    Ok(Some(u32::try_from(wide).unwrap_or(u32::MAX)))
+}
+
+/// An optional list of strings; a single string is a list of one.
+pub fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    match Option::<Value>::deserialize(d)? {
         None => Ok(None),
-        Some((_, Value::String(s))) => Ok(Some(vec![s.clone()])),
-        Some((name, Value::Array(items))) => items
-            .iter()
-            .map(|v| {
-                v.as_str()
-                    .map(str::to_string)
-                    .ok_or_else(|| format!("`{name}` must be a list of strings, found {}", kind(v)))
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some),
-        Some((name, v)) => Err(format!(
-            "`{name}` must be a list of strings, got {}",
-            kind(v)
-        )),
-    }
-}
-
-/// Arguments that are neither known nor aliases are reported, not ignored:
-/// a typo would otherwise silently change the answer.
-pub fn reject_unknown(args: &Args, known: &[&str]) -> Result<(), String> {
-    match args.keys().find(|k| !known.contains(&k.as_str())) {
-        Some(k) => Err(format!(
-            "unknown argument `{k}`; this tool takes {}",
-            known
-                .iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-        None => Ok(()),
+        Some(Value::String(s)) => Ok(Some(vec![s])),
+        Some(other) => Vec::<String>::deserialize(other)
+            .map(Some)
+            .map_err(D::Error::custom),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mcp::tools::{DiagnoseInput, ExplainInput};
     use serde_json::json;
 
-    fn args(v: Value) -> Args {
-        v.as_object().unwrap().clone()
+    fn explain(v: Value) -> Result<ExplainInput, String> {
+        parse(v.as_object().unwrap().clone())
+    }
+
+    fn diagnose(v: Value) -> Result<DiagnoseInput, String> {
+        parse(v.as_object().unwrap().clone())
     }
 
     #[test]
-    fn names_the_field() {
-        let a = args(json!({"query": 5}));
-        assert_eq!(
-            required_string(&a, &["query", "concept"]).unwrap_err(),
-            "`query` must be a string, got a number"
-        );
-        let a = args(json!({}));
+    fn errors_name_the_argument() {
+        let e = explain(json!({"query": 5})).err().unwrap();
         assert!(
-            required_string(&a, &["query"])
-                .unwrap_err()
-                .contains("missing required argument `query`")
+            e.contains("`query`") && e.contains("expected a string"),
+            "{e}"
         );
-        let a = args(json!({"topic": "Pin"}));
-        assert_eq!(
-            required_string(&a, &["query", "concept", "topic"]).unwrap(),
-            "Pin"
-        );
-        let a = args(json!({"max_tokens": 1.5}));
-        assert!(
-            optional_u32(&a, &["max_tokens"])
-                .unwrap_err()
-                .contains("max_tokens")
-        );
-        let a = args(json!({"max_tokens": "300"}));
-        assert_eq!(optional_u32(&a, &["max_tokens"]).unwrap(), Some(300));
-        let a = args(json!({"rules": ["a", 3]}));
-        assert!(
-            optional_strings(&a, &["rules"])
-                .unwrap_err()
-                .contains("`rules`")
-        );
-        let a = args(json!({"qeury": "x"}));
-        assert!(
-            reject_unknown(&a, &["query"])
-                .unwrap_err()
-                .contains("`qeury`")
-        );
+        // Under an alias, the name the caller used.
+        let e = explain(json!({"topic": ["Pin"]})).err().unwrap();
+        assert!(e.contains("`topic`"), "{e}");
+        let e = explain(json!({})).err().unwrap();
+        assert!(e.contains("missing field `query`"), "{e}");
+        let e = explain(json!({"query": "x", "qeury": "x"})).err().unwrap();
+        assert!(e.contains("unknown field `qeury`"), "{e}");
+        let e = explain(json!({"query": "x", "detail": "everything"}))
+            .err()
+            .unwrap();
+        assert!(e.contains("`detail`") && e.contains("everything"), "{e}");
+        let e = explain(json!({"query": "x", "max_tokens": 1.5}))
+            .err()
+            .unwrap();
+        assert!(e.contains("`max_tokens`"), "{e}");
+        let e = explain(json!({"query": "x", "max_tokens": "lots"}))
+            .err()
+            .unwrap();
+        assert!(e.contains("`max_tokens`") && e.contains("\"lots\""), "{e}");
+        let e = diagnose(json!({"code": "x", "rules": ["a", 3]}))
+            .err()
+            .unwrap();
+        assert!(e.contains("`rules`"), "{e}");
+        let e = diagnose(json!({"code": "x", "snippet": "y"}))
+            .err()
+            .unwrap();
+        assert!(e.contains("duplicate field `code`"), "{e}");
+    }
+
+    #[test]
+    fn aliases_and_lenient_values_are_read() {
+        for name in ["query", "concept", "question", "topic"] {
+            assert_eq!(explain(json!({name: "Pin"})).unwrap().query, "Pin");
+        }
+        for (sent, read) in [
+            (json!("300"), Some(300)),
+            (json!(300.0), Some(300)),
+            (json!(300), Some(300)),
+            (json!(null), None),
+            (json!(1e12), Some(u32::MAX)),
+        ] {
+            let input = explain(json!({"query": "x", "max_tokens": sent})).unwrap();
+            assert_eq!(input.max_tokens, read, "{sent}");
+        }
+        assert_eq!(explain(json!({"query": "x"})).unwrap().max_tokens, None);
+        for name in ["code", "snippet", "source"] {
+            assert_eq!(
+                diagnose(json!({name: "fn f(){}"})).unwrap().code,
+                "fn f(){}"
+            );
+        }
+        let d = diagnose(json!({"code": "x", "rule": "blocking-sleep"})).unwrap();
+        assert_eq!(d.rules, Some(vec!["blocking-sleep".to_string()]));
+        let d = diagnose(json!({"code": "x", "rules": ["a", "b"]})).unwrap();
+        assert_eq!(d.rules, Some(vec!["a".to_string(), "b".to_string()]));
     }
 }

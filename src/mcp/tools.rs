@@ -14,29 +14,46 @@ use rmcp::{schemars, tool, tool_router};
 use serde::Deserialize;
 use std::sync::Arc;
 
-// The documented input of explain_concept: the tool reads its arguments by
-// hand (args.rs) to name the field in every error; this type only describes them.
+// Each tool's input: its schema (tools/list) and its parser (args::parse).
+// Aliases are names agents are seen to use; unknown arguments are refused,
+// as a typo would otherwise silently change the answer. Limits (query and
+// code size, the max_tokens range) are checked after parsing, by the code
+// the CLI shares, with messages that name the field and the limit.
 #[derive(Deserialize, schemars::JsonSchema)]
-#[allow(dead_code)]
+#[serde(deny_unknown_fields)]
 pub struct ExplainInput {
     /// A concept name, a question, a pasted compiler/runtime error, or a code fragment.
-    query: String,
+    #[serde(alias = "concept", alias = "question", alias = "topic")]
+    pub(crate) query: String,
     /// "brief" (default): the best sections; "full": every section of the concept.
     detail: Option<Detail>,
     /// Answer budget in tokens, 100..20000 (default 1200); cut at section boundaries.
-    max_tokens: Option<u32>,
+    #[serde(default, deserialize_with = "args::lenient_u32")]
+    pub(crate) max_tokens: Option<u32>,
 }
 
-// The documented input of diagnose_snippet (read by hand, like explain's).
 #[derive(Deserialize, schemars::JsonSchema)]
-#[allow(dead_code)]
+#[serde(deny_unknown_fields)]
 pub struct DiagnoseInput {
     /// Rust code: a whole file, an impl block, a function, or loose statements. Need not compile.
-    code: String,
+    #[serde(alias = "snippet", alias = "source")]
+    pub(crate) code: String,
     /// "tokio" (default), "async-std", "smol" or "any".
     runtime: Option<String>,
     /// Only these rule ids (default: all; see the rust-async://rules/{id} resources).
-    rules: Option<Vec<String>>,
+    #[serde(default, alias = "rule", deserialize_with = "args::one_or_many")]
+    pub(crate) rules: Option<Vec<String>>,
+}
+
+impl DiagnoseInput {
+    fn into_options(self) -> Result<(String, DiagnoseOptions), String> {
+        let mut opts = DiagnoseOptions::default();
+        if let Some(runtime) = self.runtime {
+            opts.runtime = runtime.parse::<Runtime>().map_err(|e| e.to_string())?;
+        }
+        opts.rules = self.rules;
+        Ok((self.code, opts))
+    }
 }
 
 /// The readable Markdown of a diagnosis: one line per finding, with its help.
@@ -65,14 +82,25 @@ pub fn render_diagnosis(d: &Diagnosis) -> String {
     out
 }
 
-// The documented input of suggest_fix.
 #[derive(Deserialize, schemars::JsonSchema)]
-#[allow(dead_code)]
+#[serde(deny_unknown_fields)]
 pub struct FixInput {
     /// Rust code to fix (as for diagnose_snippet).
+    #[serde(alias = "snippet", alias = "source")]
     code: String,
     /// Only fix these rule ids (default: every fixable finding).
+    #[serde(default, alias = "rule", deserialize_with = "args::one_or_many")]
     rules: Option<Vec<String>>,
+}
+
+impl FixInput {
+    fn into_options(self) -> (String, DiagnoseOptions) {
+        let opts = DiagnoseOptions {
+            rules: self.rules,
+            ..DiagnoseOptions::default()
+        };
+        (self.code, opts)
+    }
 }
 
 /// The readable Markdown of a fix: the diff, then what was left.
@@ -101,17 +129,6 @@ pub fn render_fix(o: &FixOutcome) -> String {
         ));
     }
     out
-}
-
-/// Reads diagnose_snippet's arguments; also used by suggest_fix and the review prompt.
-pub fn diagnose_options(args: &Args) -> Result<(String, DiagnoseOptions), String> {
-    let code = args::required_string(args, &["code", "snippet", "source"])?;
-    let mut opts = DiagnoseOptions::default();
-    if let Some(runtime) = args::optional_string(args, &["runtime"])? {
-        opts.runtime = runtime.parse::<Runtime>().map_err(|e| e.to_string())?;
-    }
-    opts.rules = args::optional_strings(args, &["rules", "rule"])?;
-    Ok((code, opts))
 }
 
 /// A tool's schema with what agents need and nothing more: every agent pays
@@ -161,6 +178,11 @@ fn compact_to<T: schemars::JsonSchema + std::any::Any>(
             match key.as_str() {
                 "$schema" | "$defs" | "title" | "format" | "minimum" => {}
                 "description" if output.is_some() || depth == 0 => {}
+                // From `deny_unknown_fields`: the aliases are accepted too,
+                // so a client validating against the schema must not refuse them.
+                "additionalProperties" if output.is_none() && child == &json!(false) => {}
+                // From `serde(default)` on optional arguments: says nothing.
+                "default" if child.is_null() => {}
                 "properties" => {
                     let props = child.as_object().map(|p| {
                         p.iter()
@@ -218,19 +240,6 @@ pub fn structured_result<T: serde::Serialize>(value: &T, markdown: String) -> Ca
     result
 }
 
-fn parse_detail(args: &Args) -> Result<Detail, String> {
-    match args::optional_string(args, &["detail"])?
-        .as_deref()
-        .map(str::trim)
-    {
-        None | Some("") | Some("brief") => Ok(Detail::Brief),
-        Some("full") => Ok(Detail::Full),
-        Some(other) => Err(format!(
-            "`detail` must be \"brief\" or \"full\", got {other:?}"
-        )),
-    }
-}
-
 impl AsyncSkillServer {
     /// `Explainer::explain` on tokio's blocking pool: a search, and for
     /// pasted code a whole analysis (a few ms), must not hold an async
@@ -265,29 +274,13 @@ impl AsyncSkillServer {
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
     pub async fn explain_concept(&self, Parameters(args): Parameters<Args>) -> CallToolResult {
-        let parsed = (|| {
-            args::reject_unknown(
-                &args,
-                &[
-                    "query",
-                    "concept",
-                    "question",
-                    "topic",
-                    "detail",
-                    "max_tokens",
-                ],
-            )?;
-            let query = args::required_string(&args, &["query", "concept", "question", "topic"])?;
-            let detail = parse_detail(&args)?;
-            let max_tokens = args::optional_u32(&args, &["max_tokens"])?;
-            Ok::<_, String>((query, detail, max_tokens))
-        })();
-        let (query, detail, max_tokens) = match parsed {
-            Ok(p) => p,
+        let input: ExplainInput = match args::parse(args) {
+            Ok(input) => input,
             Err(e) => return error_result(e),
         };
+        let detail = input.detail.unwrap_or_default();
         match self
-            .explain_off_the_workers(query, detail, max_tokens)
+            .explain_off_the_workers(input.query, detail, input.max_tokens)
             .await
         {
             Ok(answer) => structured_result(&answer, render_markdown(&answer)),
@@ -304,12 +297,10 @@ impl AsyncSkillServer {
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
     pub async fn diagnose_snippet(&self, Parameters(args): Parameters<Args>) -> CallToolResult {
-        let known = ["code", "snippet", "source", "runtime", "rules", "rule"];
-        let (code, opts) =
-            match args::reject_unknown(&args, &known).and_then(|_| diagnose_options(&args)) {
-                Ok(p) => p,
-                Err(e) => return error_result(e),
-            };
+        let (code, opts) = match args::parse(args).and_then(DiagnoseInput::into_options) {
+            Ok(p) => p,
+            Err(e) => return error_result(e),
+        };
         // Up to a few ms of CPU on big inputs: it runs on the analysis
         // threads, not on the async workers.
         let text = code.clone();
@@ -338,12 +329,10 @@ impl AsyncSkillServer {
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
     pub async fn suggest_fix(&self, Parameters(args): Parameters<Args>) -> CallToolResult {
-        let known = ["code", "snippet", "source", "rules", "rule"];
-        let (code, opts) =
-            match args::reject_unknown(&args, &known).and_then(|_| diagnose_options(&args)) {
-                Ok(p) => p,
-                Err(e) => return error_result(e),
-            };
+        let (code, opts) = match args::parse(args).map(FixInput::into_options) {
+            Ok(p) => p,
+            Err(e) => return error_result(e),
+        };
         // Suppressed findings are not reported, so not fixed either.
         let analyse = |text: &str, o: &DiagnoseOptions| {
             project::analyse_file(None, text, o)

@@ -92,7 +92,11 @@ fn unknown_methods_and_wrong_parameter_types_on_both_protocols() {
                 .tool("diagnose_snippet", json!({"code": ["not", "a", "string"]}))
                 .await;
             assert_eq!(r["isError"], true);
-            assert!(tool_text(&r).contains("`code` must be a string"), "{r}");
+            assert!(
+                tool_text(&r)
+                    .contains("argument `code`: invalid type: sequence, expected a string"),
+                "{r}"
+            );
             let r = c
                 .call(
                     "tools/call",

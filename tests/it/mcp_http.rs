@@ -34,7 +34,9 @@ async fn drive_everything(c: &mut Client) {
         .to_string();
     let bad = c.tool("explain_concept", json!({"query": 42})).await;
     assert_eq!(bad["isError"], true);
-    assert!(tool_text(&bad).contains("`query` must be a string"));
+    assert!(
+        tool_text(&bad).contains("argument `query`: invalid type: integer `42`, expected a string")
+    );
 
     let code =
         "async fn tick() {\n    std::thread::sleep(std::time::Duration::from_millis(5));\n}\n";

@@ -107,7 +107,10 @@ fn explain_accepts_obvious_aliases_and_reports_bad_arguments_by_name() {
     assert_eq!(r["structuredContent"]["concept"], "pin-unpin");
     let cases = [
         (json!({}), "`query`"),
-        (json!({"query": 42}), "`query` must be a string"),
+        (
+            json!({"query": 42}),
+            "argument `query`: invalid type: integer `42`, expected a string",
+        ),
         (json!({"query": "waker", "max_tokens": 5}), "`max_tokens`"),
         (
             json!({"query": "waker", "detail": "everything"}),
@@ -324,7 +327,10 @@ fn diagnose_snippet_finds_async_bugs_with_positions_in_the_users_code() {
     let clean = s.request("tools/call", json!({"name": "diagnose_snippet", "arguments": {"code": "async fn f() { tokio::time::sleep(std::time::Duration::from_millis(5)).await; }"}}));
     assert_eq!(clean["structuredContent"]["findings"], json!([]));
     for (args, needle) in [
-        (json!({"code": 1}), "`code` must be a string"),
+        (
+            json!({"code": 1}),
+            "argument `code`: invalid type: integer `1`, expected a string",
+        ),
         (json!({"code": "fn f(){}", "runtime": "glommio"}), "glommio"),
         (
             json!({"code": "fn f(){}", "rules": ["no-such-rule"]}),
