@@ -10,7 +10,9 @@
 #   5. the install paths with the real tools (npx skills, skills-ref, claude);
 #   6. the GitHub Actions workflows (actionlint, action-validator);
 #   7. slow: the release artifacts of scripts/dist.sh, tested as users run
-#      them, and `cargo package` + `cargo install` from the packaged crate.
+#      them, and `cargo package` + `cargo install` from the packaged crate;
+#   8. slow: .pre-commit-hooks.yaml with the real pre-commit on a sample
+#      repository (its first run `cargo install`s the hook, 3.5 to 5 min cold).
 # (`cargo test --workspace` alone runs steps 2 and 3 together.)
 # Installs the Python packages it needs (tests/python/requirements.txt) if
 # they are missing; the npm tools are cached under target/install-tools/.
@@ -46,3 +48,6 @@ bash scripts/lint-actions.sh .github/workflows/*.yml
 
 step "slow: release artifacts (scripts/dist.sh, npm, mcpb, server.json, cargo package/install)"
 bash scripts/test-dist.sh
+
+step "slow: pre-commit hook with the real pre-commit (scripts/test-pre-commit.sh)"
+bash scripts/test-pre-commit.sh
