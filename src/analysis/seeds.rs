@@ -6,7 +6,7 @@
 //! so the offset is stable between the crate pass and the re-analysis)
 //! and says why, as the chain of calls that makes it so.
 
-use hashbrown::HashMap;
+use std::collections::HashMap;
 
 /// Extra contexts for some fns of one file.
 #[derive(Clone, Debug, Default)]

@@ -14,7 +14,7 @@
 
 use super::summary::FileSummary;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
@@ -105,7 +105,7 @@ impl PackageCache {
 
     /// Drops entries of files that are no longer in the package.
     pub fn keep_only(&mut self, files: &[&Path]) {
-        let keep: hashbrown::HashSet<String> = files
+        let keep: HashSet<String> = files
             .iter()
             .map(|p| p.to_string_lossy().to_string())
             .collect();

@@ -23,8 +23,8 @@ mod summary;
 
 use super::seeds::Seeds;
 use super::{DiagnoseOptions, Diagnosis, Finding};
-use hashbrown::HashMap;
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};

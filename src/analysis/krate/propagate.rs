@@ -17,8 +17,8 @@ use super::resolve::{Crates, ItemRef};
 use super::summary::{CallSum, Site, Target};
 use crate::analysis::ViaStep;
 use crate::analysis::seeds::Seeds;
-use hashbrown::{HashMap, HashSet};
 use std::collections::VecDeque;
+use std::collections::{HashMap, HashSet};
 
 /// Which fact a chain explains.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

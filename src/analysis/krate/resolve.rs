@@ -14,7 +14,7 @@
 //! generics) has no answer either: the caller skips the call.
 
 use super::summary::{FileSummary, Recv, Target};
-use hashbrown::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 pub type ModId = usize;
@@ -120,7 +120,7 @@ impl<'s> Crates<'s> {
         // Every crate may include at most as many file instances as there are files.
         for r in order {
             let k = c.krates.len();
-            let mut seen = hashbrown::HashSet::new();
+            let mut seen = HashSet::new();
             let dir = paths[r.file]
                 .parent()
                 .unwrap_or(Path::new(""))
@@ -150,7 +150,7 @@ impl<'s> Crates<'s> {
         dir: PathBuf,
         paths: &[PathBuf],
         by_path: &HashMap<&Path, usize>,
-        seen: &mut hashbrown::HashSet<usize>,
+        seen: &mut HashSet<usize>,
     ) -> ModId {
         seen.insert(file);
         let inst = self.instances.len();

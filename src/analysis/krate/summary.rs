@@ -12,8 +12,8 @@ use crate::analysis::model::{
     BodyId, BodyKind, Callee, ClosureRole, Ctx, Flavor, How, Link, LiveKind, Model, Resolved, Root,
     Use, apis,
 };
-use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// A module of the file: the file itself (index 0) or an inline `mod x { .. }`.

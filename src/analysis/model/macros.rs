@@ -7,7 +7,7 @@
 //! statements or items. Results are keyed by the address of the macro's
 //! node, which is stable: trees are boxed before their own macros are read.
 
-use hashbrown::HashMap;
+use std::collections::HashMap;
 use syn::parse::{ParseStream, Parser};
 use syn::{Expr, Token};
 

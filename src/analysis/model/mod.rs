@@ -26,6 +26,7 @@ pub use poll::PollFacts;
 use super::options::Runtime;
 use super::parse::Snippet;
 use super::seeds::Seeds;
+use std::collections::HashMap;
 use std::ops::Range;
 
 pub type BodyId = usize;
@@ -544,10 +545,10 @@ pub struct Model<'a> {
     /// without `move` captures by reference the ones only borrowed there.
     pub borrows: Vec<OuterUse>,
     /// Sync fns of the snippet that async code calls: fn body -> (fn name, a call site).
-    pub reached_via: hashbrown::HashMap<BodyId, (String, Range<usize>)>,
+    pub reached_via: HashMap<BodyId, (String, Range<usize>)>,
     /// Sync fns that async code in other files of the crate reaches: fn
     /// body -> (fn name, the chain of calls, in words).
-    pub reached_from_crate: hashbrown::HashMap<BodyId, (String, String)>,
+    pub reached_from_crate: HashMap<BodyId, (String, String)>,
     /// Async blocks handed to a spawner.
     pub spawned_blocks: Vec<SpawnedBlock>,
     /// Snippet async fns whose future must be `Send` (spawned, axum handlers).
@@ -615,8 +616,8 @@ impl<'a> Model<'a> {
             captures: Vec::new(),
             borrows: Vec::new(),
             spawned_blocks: Vec::new(),
-            reached_via: hashbrown::HashMap::new(),
-            reached_from_crate: hashbrown::HashMap::new(),
+            reached_via: HashMap::new(),
+            reached_from_crate: HashMap::new(),
             send_targets: Vec::new(),
             async_calls: Vec::new(),
             fix_blocks: std::sync::OnceLock::new(),

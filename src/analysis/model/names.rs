@@ -8,7 +8,7 @@
 //! (`resolve_in`) and code elsewhere to the top-level one. A finding that
 //! depends on an unresolved name says what it assumed.
 
-use hashbrown::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 /// Crate roots whose paths are taken as written.

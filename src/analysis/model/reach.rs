@@ -7,7 +7,7 @@
 //! async" (rules report them one severity lower and name the call site).
 
 use super::{BodyId, Callee, Ctx, Model, Root};
-use hashbrown::HashMap;
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// The snippet's sync fn a call reaches, by name, when unambiguous.

@@ -14,8 +14,8 @@ use super::macros::{MacroStore, Parsed, RawBranch};
 use super::syntax::{self, first_span, last_span, strip};
 use super::*;
 use crate::analysis::parse::{Unit, WRAPPER_ASYNC, WRAPPER_SYNC};
-use hashbrown::{HashMap, HashSet};
 use proc_macro2::Span;
+use std::collections::{HashMap, HashSet};
 use syn::{Expr, Stmt};
 
 mod captures;
