@@ -10,7 +10,7 @@
 use crate::analysis::LineIndex;
 use crate::analysis::model::{
     BodyId, BodyKind, Callee, ClosureRole, Ctx, Flavor, How, Link, LiveKind, Model, Resolved, Root,
-    Use, apis,
+    RuntimeFlavor, Use, apis,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -317,9 +317,10 @@ pub fn summarize(m: &Model<'_>) -> FileSummary {
             _ => Site::Other,
         };
         let current_thread = match m.flavor(b) {
-            Some((Flavor::CurrentThread, why)) if !matches!(c.ctx, Ctx::Exempt(_)) => {
-                Some(why.clone())
-            }
+            Some(RuntimeFlavor {
+                flavor: Flavor::CurrentThread,
+                why,
+            }) if !matches!(c.ctx, Ctx::Exempt(_)) => Some(why.clone()),
             _ => None,
         };
         s.calls.push(CallSum {
@@ -330,7 +331,7 @@ pub fn summarize(m: &Model<'_>) -> FileSummary {
             awaited_own: c.parent == Use::Await && own.same_future,
             spawned: spawned.get(&ci).cloned(),
             send_here: if c.parent == Use::Await {
-                m.send_reason(b).map(str::to_string)
+                m.send_reason(b).map(ToString::to_string)
             } else {
                 None
             },

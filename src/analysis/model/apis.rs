@@ -2,7 +2,7 @@
 //! return futures, which run closures inline or on other threads, which
 //! spawn tasks. Kept in one place so rules and the walker agree.
 
-use super::{Chain, Flavor, Names, Resolved, Root};
+use super::{Chain, Flavor, Names, Resolved, Root, RuntimeFlavor};
 
 /// Methods whose closure argument runs inline, on the caller's thread:
 /// iterator adapters, `Option`/`Result` combinators, entry APIs...
@@ -133,7 +133,7 @@ pub enum ArgRole {
     },
     /// Drives the future to completion on the calling thread.
     BlockOn {
-        flavor: Option<(Flavor, String)>,
+        flavor: Option<RuntimeFlavor>,
     },
     Unknown,
 }
@@ -146,7 +146,7 @@ pub fn arg_role(
     method: Option<&str>,
     receiver: Option<&Chain>,
     closure_arg: bool,
-    runtime_flavor: impl Fn(&Chain) -> Option<(Flavor, String)>,
+    runtime_flavor: impl Fn(&Chain) -> Option<RuntimeFlavor>,
 ) -> ArgRole {
     let name = path.map(|p| p.last()).or(method).unwrap_or("");
     // Helpers that run a closure on a blocking thread: the snippet's own

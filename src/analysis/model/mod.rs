@@ -93,6 +93,43 @@ pub enum Flavor {
     Local,
 }
 
+/// The runtime flavor a body runs on, and why the model believes so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuntimeFlavor {
+    pub flavor: Flavor,
+    /// Where the flavor comes from, as rule messages print it
+    /// ("`#[tokio::test]` (a test runtime is current-thread by default)").
+    pub why: String,
+}
+
+/// Why a body's future must be `Send`. `Display` gives the text rule
+/// messages print ("passed to `tokio::spawn`"), so the wording lives here.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SendReason {
+    /// Handed to a spawner or wrapper that needs `Send` (`what`:
+    /// "`tokio::spawn`", "`.boxed()` (a `BoxFuture`, which is `Send`)").
+    PassedTo(String),
+    /// An `#[async_trait]` method: its future is boxed as `Send`.
+    AsyncTrait,
+    /// An async fn of this file spawned, used as an axum handler, or
+    /// awaited in a future that must be `Send`: the chain, in words.
+    Required(String),
+    /// Required by code in another file of the crate (`seeds.rs`): the chain.
+    Crate(String),
+}
+
+impl std::fmt::Display for SendReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SendReason::PassedTo(what) => write!(f, "passed to {what}"),
+            SendReason::AsyncTrait => {
+                f.write_str("an `#[async_trait]` method (its future is boxed as `Send`)")
+            }
+            SendReason::Required(why) | SendReason::Crate(why) => f.write_str(why),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Body {
     pub kind: BodyKind,
@@ -100,8 +137,9 @@ pub struct Body {
     /// Name of the fn, for fn bodies.
     pub name: Option<String>,
     /// Why this future must be `Send` (e.g. "passed to `tokio::spawn`").
-    pub send: Option<String>,
-    pub flavor: Option<(Flavor, String)>,
+    pub send: Option<SendReason>,
+    /// The runtime flavor this body sets (attribute, `block_on` receiver).
+    pub flavor: Option<RuntimeFlavor>,
     pub fn_index: Option<usize>,
     pub range: Range<usize>,
     /// An async block handed to a spawner or `block_on`: it does not share
@@ -656,7 +694,7 @@ impl<'a> Model<'a> {
     }
 
     /// Why the future running this body must be `Send`, if it must.
-    pub fn send_reason(&self, b: BodyId) -> Option<&str> {
+    pub fn send_reason(&self, b: BodyId) -> Option<&SendReason> {
         let mut cur = Some(b);
         while let Some(id) = cur {
             let body = &self.bodies[id];
@@ -688,7 +726,7 @@ impl<'a> Model<'a> {
     }
 
     /// The runtime flavor a body runs on, with why, when the snippet says.
-    pub fn flavor(&self, b: BodyId) -> Option<&(Flavor, String)> {
+    pub fn flavor(&self, b: BodyId) -> Option<&RuntimeFlavor> {
         let mut cur = Some(b);
         while let Some(id) = cur {
             if let Some(f) = &self.bodies[id].flavor {
@@ -735,13 +773,16 @@ fn apply_seeds(m: &mut Model<'_>, seeds: &Seeds) {
         if let Some(why) = seeds.current_thread.get(&start)
             && m.bodies[body].flavor.is_none()
         {
-            m.bodies[body].flavor = Some((Flavor::CurrentThread, why.clone()));
+            m.bodies[body].flavor = Some(RuntimeFlavor {
+                flavor: Flavor::CurrentThread,
+                why: why.clone(),
+            });
         }
         if let Some(why) = seeds.send.get(&start)
             && m.fns[i].is_async
             && m.bodies[body].send.is_none()
         {
-            m.bodies[body].send = Some(why.clone());
+            m.bodies[body].send = Some(SendReason::Crate(why.clone()));
         }
     }
 }

@@ -4,7 +4,7 @@ use super::common::Draft;
 use super::fixkit;
 use super::{RuleDoc, Sink};
 use crate::analysis::fix::{Fix, FixSafety};
-use crate::analysis::model::{Call, Callee, Flavor, Model, Root};
+use crate::analysis::model::{Call, Callee, Flavor, Model, Root, RuntimeFlavor};
 use crate::analysis::types::Severity;
 
 pub(super) const DOC: RuleDoc = RuleDoc {
@@ -28,7 +28,11 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
             continue;
         }
         let Some(b) = c.body else { continue };
-        let Some((Flavor::CurrentThread, why)) = m.flavor(b) else {
+        let Some(RuntimeFlavor {
+            flavor: Flavor::CurrentThread,
+            why,
+        }) = m.flavor(b)
+        else {
             continue;
         };
         let msg = format!(

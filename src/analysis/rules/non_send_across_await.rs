@@ -25,7 +25,9 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
     for (live, hold) in held_values(m, |l, h| {
         l.kind != LiveKind::SpanEnter && m.send_reason(h.body).is_some()
     }) {
-        let reason = m.send_reason(hold.body).unwrap_or("");
+        let Some(reason) = m.send_reason(hold.body) else {
+            continue;
+        };
         let what = match live.kind {
             LiveKind::Rc => "an `Rc`".to_string(),
             LiveKind::RefCellRef => format!("a `RefCell` borrow from `{}`", live.desc),

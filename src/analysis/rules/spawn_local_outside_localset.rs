@@ -34,7 +34,7 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
     }
     if m.bodies
         .iter()
-        .any(|b| matches!(b.flavor, Some((Flavor::Local, _))))
+        .any(|b| matches!(&b.flavor, Some(f) if f.flavor == Flavor::Local))
     {
         return;
     }

@@ -351,8 +351,7 @@ impl<'m, 'a> Walker<'m, 'a> {
                 self.m.bodies[body].flavor = attr_flavor(ra);
             }
             if async_trait == Some(true) && sig.asyncness.is_some() {
-                self.m.bodies[body].send =
-                    Some("an `#[async_trait]` method (its future is boxed as `Send`)".to_string());
+                self.m.bodies[body].send = Some(SendReason::AsyncTrait);
             }
             let idx = self.m.fns.len();
             self.m.fns.push(FnInfo {
@@ -754,7 +753,7 @@ impl<'m, 'a> Walker<'m, 'a> {
                     });
                 }
                 if *send {
-                    self.m.bodies[id].send = Some(format!("passed to {what}"));
+                    self.m.bodies[id].send = Some(SendReason::PassedTo(what.clone()));
                 }
             }
             Some(ArgRole::BlockOn { flavor }) => {

@@ -4,22 +4,25 @@
 use super::*;
 
 impl<'a> Walker<'_, 'a> {
-    pub(super) fn flavor_of_chain(&self, c: &Chain) -> Option<(Flavor, String)> {
-        let describe = |f: Flavor| match f {
-            Flavor::CurrentThread => {
-                "a runtime built with `Builder::new_current_thread()`".to_string()
-            }
-            Flavor::MultiThread => "a multi-thread runtime".to_string(),
-            Flavor::Local => "a `LocalRuntime`".to_string(),
+    pub(super) fn flavor_of_chain(&self, c: &Chain) -> Option<RuntimeFlavor> {
+        let describe = |flavor: Flavor| RuntimeFlavor {
+            flavor,
+            why: match flavor {
+                Flavor::CurrentThread => {
+                    "a runtime built with `Builder::new_current_thread()`".to_string()
+                }
+                Flavor::MultiThread => "a multi-thread runtime".to_string(),
+                Flavor::Local => "a `LocalRuntime`".to_string(),
+            },
         };
         if let Some(f) = apis::chain_flavor(c) {
-            return Some((f, describe(f)));
+            return Some(describe(f));
         }
         if let Root::Local(id) = &c.root
             && let Some(init) = &self.m.locals[*id].init
             && let Some(f) = apis::chain_flavor(init)
         {
-            return Some((f, describe(f)));
+            return Some(describe(f));
         }
         None
     }
@@ -72,11 +75,11 @@ impl<'a> Walker<'_, 'a> {
 
 /// The flavor a tokio runtime attribute gives its fn, and why (other
 /// runtimes' attributes say nothing about tokio's flavors).
-pub(super) fn attr_flavor(ra: &RuntimeAttr) -> Option<(Flavor, String)> {
+pub(super) fn attr_flavor(ra: &RuntimeAttr) -> Option<RuntimeFlavor> {
     if !ra.path.starts_with("tokio") && ra.path.contains("::") {
         return None;
     }
-    Some(match ra.flavor {
+    let (flavor, why) = match ra.flavor {
         Some(f) => {
             let text = match f {
                 Flavor::CurrentThread => "current_thread",
@@ -93,5 +96,6 @@ pub(super) fn attr_flavor(ra: &RuntimeAttr) -> Option<(Flavor, String)> {
             ),
         ),
         None => (Flavor::MultiThread, format!("`#[{}]`", ra.path)),
-    })
+    };
+    Some(RuntimeFlavor { flavor, why })
 }

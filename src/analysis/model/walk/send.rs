@@ -25,7 +25,7 @@ pub(in crate::analysis::model) fn propagate_send(m: &mut Model<'_>) {
                 .and_then(|f| m.fns.get(f))
                 .is_some_and(|f| f.sig.receiver().is_some());
             if let Some(why) = required.get(&(name.clone(), is_method)) {
-                m.bodies[i].send = Some(why.clone());
+                m.bodies[i].send = Some(SendReason::Required(why.clone()));
                 changed = true;
             }
         }
