@@ -126,7 +126,7 @@ for target in stdio http; do
             --method tools/call --tool-name explain_concept --tool-arg query=Waker
         # The Inspector exits non-zero (tool_is_error) on a tool error, as it should.
         inspect $target $era --method tools/call --tool-name explain_concept --tool-args-json '{"query": 7}'
-        if grep -q '"isError":true' "$LOG" && grep -q '`query` must be a string' "$LOG"; then
+        if grep -q '"isError":true' "$LOG" && grep -q 'argument `query`: invalid type: integer `7`, expected a string' "$LOG"; then
             ok "$t tools/call explain_concept with a bad argument is a tool error naming the field"
         else
             show_log
