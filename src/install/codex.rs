@@ -225,14 +225,7 @@ pub fn plan_config_uninstall(path: &Path) -> Result<ConfigPlan, Error> {
         _ => false,
     };
     if !removed {
-        return Ok(ConfigPlan {
-            path: path.to_path_buf(),
-            write_path,
-            after: before.clone(),
-            before,
-            state: ConfigState::NotPresent,
-            notes: Vec::new(),
-        });
+        return Ok(ConfigPlan::not_present(path, write_path, before));
     }
     let text = doc.to_string();
     let after = if text.trim().is_empty() {
@@ -240,14 +233,7 @@ pub fn plan_config_uninstall(path: &Path) -> Result<ConfigPlan, Error> {
     } else {
         Some(in_style_of(before.as_deref(), &text))
     };
-    Ok(ConfigPlan {
-        path: path.to_path_buf(),
-        write_path,
-        before,
-        after,
-        state: ConfigState::Removed,
-        notes: Vec::new(),
-    })
+    Ok(ConfigPlan::removed(path, write_path, before, after))
 }
 
 #[cfg(test)]

@@ -361,14 +361,7 @@ pub fn plan_install(spec: &HookSpec) -> Result<ConfigPlan, Error> {
 pub fn plan_uninstall(spec: &HookSpec) -> Result<ConfigPlan, Error> {
     let path = &spec.path;
     let write_path = crate::fsio::resolve(path);
-    let unchanged = |before: Option<String>| ConfigPlan {
-        path: path.clone(),
-        write_path: write_path.clone(),
-        after: before.clone(),
-        before,
-        state: ConfigState::NotPresent,
-        notes: Vec::new(),
-    };
+    let unchanged = |before| ConfigPlan::not_present(path, write_path.clone(), before);
     if !write_path.exists() {
         return Ok(unchanged(None));
     }
@@ -407,14 +400,7 @@ pub fn plan_uninstall(spec: &HookSpec) -> Result<ConfigPlan, Error> {
     } else {
         Some(in_style_of(before.as_deref(), &text))
     };
-    Ok(ConfigPlan {
-        path: path.clone(),
-        write_path,
-        before,
-        after,
-        state: ConfigState::Removed,
-        notes: Vec::new(),
-    })
+    Ok(ConfigPlan::removed(path, write_path, before, after))
 }
 
 #[cfg(test)]

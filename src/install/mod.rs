@@ -296,6 +296,35 @@ pub struct ConfigPlan {
 }
 
 impl ConfigPlan {
+    /// Uninstall found nothing of ours: the file stays as it is.
+    pub fn not_present(path: &Path, write_path: PathBuf, before: Option<String>) -> ConfigPlan {
+        ConfigPlan {
+            path: path.to_path_buf(),
+            write_path,
+            after: before.clone(),
+            before,
+            state: ConfigState::NotPresent,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Uninstall removes our entry: `after` is `None` when the file goes.
+    pub fn removed(
+        path: &Path,
+        write_path: PathBuf,
+        before: Option<String>,
+        after: Option<String>,
+    ) -> ConfigPlan {
+        ConfigPlan {
+            path: path.to_path_buf(),
+            write_path,
+            before,
+            after,
+            state: ConfigState::Removed,
+            notes: Vec::new(),
+        }
+    }
+
     pub fn changes(&self) -> bool {
         self.before != self.after
     }
@@ -493,14 +522,7 @@ pub fn plan_config_install(path: &Path, entry: &Json) -> Result<ConfigPlan, Erro
 /// deletes the file when nothing else is left in it.
 pub fn plan_config_uninstall(path: &Path) -> Result<ConfigPlan, Error> {
     let write_path = crate::fsio::resolve(path);
-    let unchanged = |before: Option<String>| ConfigPlan {
-        path: path.to_path_buf(),
-        write_path: write_path.clone(),
-        after: before.clone(),
-        before,
-        state: ConfigState::NotPresent,
-        notes: Vec::new(),
-    };
+    let unchanged = |before| ConfigPlan::not_present(path, write_path.clone(), before);
     if !write_path.exists() {
         return Ok(unchanged(None));
     }
@@ -519,14 +541,7 @@ pub fn plan_config_uninstall(path: &Path) -> Result<ConfigPlan, Error> {
         let text = json::remove_member(&body, &servers.value, i);
         Some(in_style_of(before.as_deref(), &text))
     };
-    Ok(ConfigPlan {
-        path: path.to_path_buf(),
-        write_path,
-        before,
-        after,
-        state: ConfigState::Removed,
-        notes: Vec::new(),
-    })
+    Ok(ConfigPlan::removed(path, write_path, before, after))
 }
 
 /// The skill's files as `(path inside the skill folder, text)`.
