@@ -4,52 +4,10 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+use crate::file_tree::{assert_same_files, read_text_tree, repo_skill_files};
+
 const BIN: &str = env!("CARGO_BIN_EXE_rust-async-skill");
 const SKILL: &str = "rust-async-internals";
-
-/// Compares two file maps by name, then by content, with a short message.
-#[track_caller]
-fn assert_same_files(got: &BTreeMap<String, String>, want: &BTreeMap<String, String>) {
-    let names = |m: &BTreeMap<String, String>| m.keys().cloned().collect::<Vec<_>>();
-    assert_eq!(names(got), names(want), "file names differ");
-    for (name, text) in want {
-        assert!(
-            got[name] == *text,
-            "{name} differs ({} vs {} bytes)",
-            got[name].len(),
-            text.len()
-        );
-    }
-}
-
-fn walk(dir: &Path, base: &Path, out: &mut BTreeMap<String, String>) {
-    for entry in fs::read_dir(dir).unwrap().flatten() {
-        let p = entry.path();
-        if p.is_dir() {
-            walk(&p, base, out);
-        } else {
-            let rel = p
-                .strip_prefix(base)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            out.insert(rel, fs::read_to_string(&p).unwrap());
-        }
-    }
-}
-
-/// SKILL.md and every file under skill/, as the repository has them.
-fn repo_skill_files() -> BTreeMap<String, String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = BTreeMap::new();
-    files.insert(
-        "SKILL.md".into(),
-        fs::read_to_string(root.join("SKILL.md")).unwrap(),
-    );
-    walk(&root.join("skill"), root, &mut files);
-    files.retain(|rel, _| !rel.rsplit('/').next().unwrap().starts_with('.'));
-    files
-}
 
 fn bundle(dir: &Path) -> String {
     let out = Command::new(BIN).arg("bundle").arg(dir).output().unwrap();
@@ -69,8 +27,7 @@ fn bundle_holds_the_skill_files_and_nothing_else() {
     let skill = tmp.path().join("skills").join(SKILL);
     assert!(out.contains(&skill.display().to_string()), "{out}");
 
-    let mut everything = BTreeMap::new();
-    walk(tmp.path(), tmp.path(), &mut everything);
+    let everything = read_text_tree(tmp.path(), tmp.path());
     let expected: BTreeMap<String, String> = repo_skill_files()
         .into_iter()
         .map(|(rel, text)| (format!("skills/{SKILL}/{rel}"), text))

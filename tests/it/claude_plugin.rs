@@ -4,6 +4,7 @@
 //! command after changing the skill), small, and free of the crate's
 //! sources; its launcher finds the binary or says how to install it.
 //! (The real `claude plugin ...` flow is in scripts/test-install-tools.sh.)
+use crate::file_tree::{read_tree, repo_skill_files};
 use rust_async_skill::install::plugin;
 use std::collections::BTreeMap;
 use std::fs;
@@ -14,42 +15,9 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn walk(dir: &Path, base: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-    for entry in fs::read_dir(dir).unwrap().flatten() {
-        let p = entry.path();
-        if p.is_dir() {
-            walk(&p, base, out);
-        } else {
-            let rel = p
-                .strip_prefix(base)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            out.insert(rel, fs::read(&p).unwrap());
-        }
-    }
-}
-
-/// SKILL.md and skill/ as they are on disk (not as embedded in a binary).
-fn disk_skill_files() -> Vec<(String, String)> {
-    let mut files = BTreeMap::new();
-    walk(&root().join("skill"), root(), &mut files);
-    let mut out = vec![(
-        "SKILL.md".to_string(),
-        fs::read_to_string(root().join("SKILL.md")).unwrap(),
-    )];
-    out.extend(
-        files
-            .into_iter()
-            .filter(|(rel, _)| !rel.rsplit('/').next().unwrap().starts_with('.'))
-            .map(|(rel, bytes)| (rel, String::from_utf8(bytes).unwrap())),
-    );
-    out
-}
-
 #[test]
 fn plugin_folder_is_up_to_date() {
-    let skill = disk_skill_files();
+    let skill: Vec<(String, String)> = repo_skill_files().into_iter().collect();
     let refs: Vec<(&str, &str)> = skill
         .iter()
         .map(|(a, b)| (a.as_str(), b.as_str()))
@@ -58,8 +26,7 @@ fn plugin_folder_is_up_to_date() {
         .into_iter()
         .map(|f| (f.rel, f.contents.into_bytes()))
         .collect();
-    let mut got = BTreeMap::new();
-    walk(&root().join("plugin"), &root().join("plugin"), &mut got);
+    let got = read_tree(&root().join("plugin"), &root().join("plugin"));
     let stale = "plugin/ is stale: run `cargo run -- bundle --plugin plugin` and commit it";
     assert_eq!(
         got.keys().collect::<Vec<_>>(),
@@ -82,8 +49,7 @@ fn plugin_folder_is_up_to_date() {
 
 #[test]
 fn the_plugin_is_small_and_holds_no_crate_sources() {
-    let mut files = BTreeMap::new();
-    walk(&root().join("plugin"), &root().join("plugin"), &mut files);
+    let files = read_tree(&root().join("plugin"), &root().join("plugin"));
     let bytes: usize = files.values().map(Vec::len).sum();
     assert!(bytes < 5 << 20, "{bytes} bytes");
     for rel in files.keys() {
@@ -128,10 +94,8 @@ fn bundle_plugin_writes_the_same_folder_and_replaces_an_old_one() {
         .output()
         .unwrap();
     assert_eq!(status.status.code(), Some(0), "{status:?}");
-    let mut got = BTreeMap::new();
-    walk(&out, &out, &mut got);
-    let mut repo = BTreeMap::new();
-    walk(&root().join("plugin"), &root().join("plugin"), &mut repo);
+    let got = read_tree(&out, &out);
+    let repo = read_tree(&root().join("plugin"), &root().join("plugin"));
     assert_eq!(
         got.keys().collect::<Vec<_>>(),
         repo.keys().collect::<Vec<_>>()

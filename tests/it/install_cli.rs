@@ -2,112 +2,23 @@
 //! binary with HOME and the current directory set to temporary folders.
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_rust-async-skill");
+use crate::file_tree::{assert_same_files, read_text_tree, read_tree, repo_skill_files};
+use crate::sandbox::{BIN, Sandbox, text};
+
 const SERVER: &str = "rust-async-skill";
 const SKILL: &str = "rust-async-internals";
 
-struct Sandbox {
-    _tmp: tempfile::TempDir,
-    home: PathBuf,
-    project: PathBuf,
-}
-
 impl Sandbox {
-    fn new() -> Self {
-        let tmp = tempfile::tempdir().unwrap();
-        let home = tmp.path().join("home");
-        let project = tmp.path().join("project");
-        fs::create_dir_all(&home).unwrap();
-        fs::create_dir_all(&project).unwrap();
-        Sandbox {
-            _tmp: tmp,
-            home,
-            project,
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(BIN)
-            .args(args)
-            .current_dir(&self.project)
-            .env("HOME", &self.home)
-            .env_remove("CLAUDE_CONFIG_DIR")
-            .output()
-            .unwrap()
-    }
-
-    /// Runs and asserts the exit status; returns stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{args:?} failed:\n{}",
-            text(&out)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn home(&self, rel: &str) -> PathBuf {
-        self.home.join(rel)
-    }
-
-    fn project(&self, rel: &str) -> PathBuf {
-        self.project.join(rel)
-    }
-
     /// Every file under the sandbox with its bytes: to prove nothing was written.
-    fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
-        let mut out = BTreeMap::new();
-        for root in [&self.home, &self.project] {
-            walk(root, &mut |p| {
-                out.insert(p.to_path_buf(), fs::read(p).unwrap());
-            });
-        }
+    fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
+        let top = self.home.parent().unwrap();
+        let mut out = read_tree(&self.home, top);
+        out.extend(read_tree(&self.project, top));
         out
     }
-}
-
-/// Compares two file maps by name, then by content, with a short message.
-#[track_caller]
-fn assert_same_files(got: &BTreeMap<String, String>, want: &BTreeMap<String, String>) {
-    let names = |m: &BTreeMap<String, String>| m.keys().cloned().collect::<Vec<_>>();
-    assert_eq!(names(got), names(want), "file names differ");
-    for (name, text) in want {
-        assert!(
-            got[name] == *text,
-            "{name} differs ({} vs {} bytes)",
-            got[name].len(),
-            text.len()
-        );
-    }
-}
-
-fn walk(dir: &Path, f: &mut dyn FnMut(&Path)) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let p = entry.path();
-        let ft = entry.file_type().unwrap();
-        if ft.is_dir() {
-            walk(&p, f);
-        } else {
-            f(&p);
-        }
-    }
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 fn read_json(path: &Path) -> serde_json::Value {
@@ -130,41 +41,10 @@ fn plain_entry() -> serde_json::Value {
     serde_json::json!({"command": exe(), "args": ["serve"]})
 }
 
-/// The skill files of the repository: SKILL.md and everything under skill/.
-fn repo_skill_files() -> BTreeMap<String, String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = BTreeMap::new();
-    files.insert(
-        "SKILL.md".to_string(),
-        fs::read_to_string(root.join("SKILL.md")).unwrap(),
-    );
-    walk(&root.join("skill"), &mut |p| {
-        let hidden = p.file_name().unwrap().to_string_lossy().starts_with('.');
-        if !hidden {
-            let rel = p
-                .strip_prefix(root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            files.insert(rel, fs::read_to_string(p).unwrap());
-        }
-    });
-    files
-}
-
 /// The files in an installed skill folder, without our manifest.
 fn installed_files(dir: &Path) -> BTreeMap<String, String> {
-    let mut files = BTreeMap::new();
-    walk(dir, &mut |p| {
-        let rel = p
-            .strip_prefix(dir)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        if rel != ".rust-async-skill.manifest" {
-            files.insert(rel, fs::read_to_string(p).unwrap());
-        }
-    });
+    let mut files = read_text_tree(dir, dir);
+    files.remove(".rust-async-skill.manifest");
     files
 }
 

@@ -6,7 +6,9 @@
 //! Run one module: `cargo test --test it mcp_stdio::`.
 
 mod common;
+mod file_tree;
 mod http_support;
+mod sandbox;
 
 mod adopt_cli;
 mod analysis_api;
