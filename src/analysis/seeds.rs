@@ -20,10 +20,29 @@ pub struct Seeds {
     /// Async fns whose future must be `Send` because of a spawn elsewhere:
     /// sig start -> why.
     pub send: HashMap<usize, String>,
+    /// Fns that call `task::spawn_local` in their own code, and where the
+    /// crate runs them: sig start -> with no `LocalSet` (reached from an
+    /// entry, the chain) or inside one.
+    pub local_set: HashMap<usize, LocalSetSeed>,
+}
+
+/// Where the crate runs a fn, as to `LocalSet`s.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LocalSetSeed {
+    /// Reached from a runtime entry with no `LocalSet` on the way: the
+    /// entry and the chain, in words.
+    Outside(String),
+    /// Not reached so, in a package that sets up a `LocalSet` (or a
+    /// `LocalRuntime`): the calls the crate pass cannot follow are taken to
+    /// run in it.
+    Inside,
 }
 
 impl Seeds {
     pub fn is_empty(&self) -> bool {
-        self.reached.is_empty() && self.current_thread.is_empty() && self.send.is_empty()
+        self.reached.is_empty()
+            && self.current_thread.is_empty()
+            && self.send.is_empty()
+            && self.local_set.is_empty()
     }
 }

@@ -115,12 +115,78 @@ fn chains_mark_exactly_what_the_crate_adds() {
         let whole = lines(&name, &check_json(&c, &["."]));
         let alone = lines(&name, &check_json(&c, &["--single-file", "."]));
         let without_chain: Vec<&String> = whole.iter().filter(|l| !l.contains(" | via ")).collect();
+        // A `spawn_local` the file reports alone gains its chain when the
+        // crate reaches it with no `LocalSet`, or goes when the crate runs
+        // it in one (`spawn_local_findings_follow_the_crate` checks which).
+        let alone_kept: Vec<&String> = alone
+            .iter()
+            .filter(|l| !l.contains(" spawn-local-outside-localset") || without_chain.contains(l))
+            .collect();
         assert_eq!(
-            without_chain,
-            alone.iter().collect::<Vec<_>>(),
+            without_chain, alone_kept,
             "{name}: findings without a chain should be the single-file ones"
         );
     }
+}
+
+/// `spawn_local` in helpers of other modules (tests/fixtures/crates/local_set):
+/// alone, each file without a `LocalSet` reports every one; as a crate,
+/// the ones run inside a `LocalSet` (or a local runtime) go, and the ones
+/// reached from an entry with no `LocalSet` stay, with the chain.
+#[test]
+fn spawn_local_findings_follow_the_crate() {
+    let dir = crates_dir().join("local_set");
+    let at = |v: &Value| -> Vec<(String, u64, bool)> {
+        let mut out = Vec::new();
+        for f in v["files"].as_array().unwrap() {
+            for x in f["findings"].as_array().unwrap() {
+                if x["rule"] == "spawn-local-outside-localset" {
+                    out.push((
+                        f["path"]
+                            .as_str()
+                            .unwrap()
+                            .trim_start_matches("./")
+                            .to_string(),
+                        x["span"]["start"]["line"].as_u64().unwrap(),
+                        x["via"].is_array(),
+                    ));
+                }
+            }
+        }
+        out.sort();
+        out
+    };
+    let alone = at(&check_json(&dir, &["--single-file", "."]));
+    let whole = at(&check_json(&dir, &["."]));
+    let lines = |v: &[(String, u64, bool)], file: &str| -> Vec<u64> {
+        v.iter().filter(|x| x.0 == file).map(|x| x.1).collect()
+    };
+    // Alone: every `spawn_local` of the files that set up no `LocalSet`.
+    assert_eq!(lines(&alone, "src/worker.rs"), [2, 6, 10, 14]);
+    assert_eq!(lines(&alone, "src/tasks.rs"), [2, 14, 18, 22]);
+    assert!(lines(&alone, "src/pool.rs").is_empty());
+    // As a crate: the helpers run in a `LocalSet` go; the others carry their chain.
+    assert!(lines(&whole, "src/worker.rs").is_empty(), "{whole:?}");
+    assert_eq!(lines(&whole, "src/tasks.rs"), [2, 6, 14, 18]);
+    assert_eq!(lines(&whole, "src/pool.rs"), [12]);
+    assert!(
+        whole.iter().all(|x| x.2),
+        "every crate finding has a chain: {whole:?}"
+    );
+    let v = check_json(&dir, &["src/pool.rs"]);
+    let msg = v["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["rule"] == "spawn-local-outside-localset")
+        .unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        msg.contains("reached from `#[tokio::main]` on `main` (src/main.rs:10) via `tasks::outer`"),
+        "{msg}"
+    );
 }
 
 /// `check` on one file of a package still sees the rest of its crate

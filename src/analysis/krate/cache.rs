@@ -38,8 +38,11 @@ pub fn content_hash(text: &str) -> u64 {
     h.finish()
 }
 
+/// Bumped whenever a summary's fields or their meaning change (5: the spawn
+/// shapes of `spawned.rs`, `CallSum::spawned_at` and the `ThreadRng` probe,
+/// with the LocalSet sites, typed receivers and fn-local `use` lines).
 fn version() -> String {
-    format!("{}-summary-2", env!("CARGO_PKG_VERSION"))
+    format!("{}-summary-5", env!("CARGO_PKG_VERSION"))
 }
 
 /// The cache folder, if one can be named.

@@ -19,7 +19,10 @@ mod cache;
 mod package;
 mod propagate;
 mod resolve;
+mod spawned;
 mod summary;
+#[cfg(test)]
+mod tests;
 
 use super::seeds::Seeds;
 use super::{DiagnoseOptions, Diagnosis, Finding};
@@ -347,27 +350,25 @@ fn shown(p: &Path, cwd: &Path) -> String {
     p.strip_prefix(cwd).unwrap_or(p).display().to_string()
 }
 
-/// Rules whose findings the crate's facts may add: the ones about where
-/// code runs (blocking calls, `block_in_place` on a current-thread
-/// runtime) and what must be `Send`. Others (a dropped `JoinHandle` in an
+/// Rules whose findings the crate's facts may add: the blocking rules
+/// (`summary::BLOCKING_RULES`), and the ones about the runtime a call
+/// runs on and what must be `Send`. Others (a dropped `JoinHandle` in an
 /// executor's `execute`, say) keep to what the file shows alone.
-const CROSS_RULES: &[&str] = &[
-    "blocking-sleep",
-    "blocking-fs",
-    "blocking-net",
-    "blocking-process",
-    "blocking-stdin",
-    "blocking-channel",
-    "tokio-blocking-api-in-async",
-    "block-on-in-async",
-    "cpu-heavy-in-async",
-    "block-in-place-current-thread",
-    "non-send-across-await",
-];
+fn is_cross_rule(id: &str) -> bool {
+    summary::BLOCKING_RULES.contains(&id)
+        || [
+            "block-in-place-current-thread",
+            "non-send-across-await",
+            "spawn-local-outside-localset",
+        ]
+        .contains(&id)
+}
 
 /// Findings that the crate's facts added get the chain that explains them
 /// (the one of the innermost seeded fn around the finding); a new finding
-/// of another rule, or one no chain explains, is dropped.
+/// of another rule, or one no chain explains, is dropped. A `spawn_local`
+/// the file reports alone gets the chain too when the crate has one (the
+/// entry with no `LocalSet` is the bug's other half).
 fn attach_via(
     findings: &mut Vec<Finding>,
     alone: &[Finding],
@@ -378,15 +379,16 @@ fn attach_via(
         let before = alone
             .iter()
             .any(|a| a.rule == f.rule && a.range == f.range && a.severity == f.severity);
-        if before {
+        if before && f.rule != "spawn-local-outside-localset" {
             return true;
         }
-        if !CROSS_RULES.contains(&f.rule.as_str()) {
+        if !is_cross_rule(&f.rule) {
             return false;
         }
         let kinds: &[propagate::Kind] = match f.rule.as_str() {
             "non-send-across-await" => &[propagate::Kind::Send],
             "block-in-place-current-thread" => &[propagate::Kind::CurrentThread],
+            "spawn-local-outside-localset" => &[propagate::Kind::NoLocal],
             _ => &[propagate::Kind::Reached],
         };
         let best = s
@@ -405,7 +407,8 @@ fn attach_via(
                 f.via = chain.clone();
                 true
             }
-            None => false,
+            // A `spawn_local` the file reports alone, that no chain explains.
+            None => before,
         }
     });
 }

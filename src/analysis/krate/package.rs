@@ -123,3 +123,129 @@ pub fn load(dir: &Path) -> Option<Package> {
     }
     Some(Package { lib_name, targets })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, files: &[(&str, &str)]) {
+        for (p, text) in files {
+            let p = root.join(p);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+    }
+
+    /// The targets, relative to the package, with `lib` marked.
+    fn targets(dir: &Path) -> (Option<String>, Vec<String>) {
+        let p = load(dir).unwrap();
+        let t = p
+            .targets
+            .iter()
+            .map(|t| {
+                let rel = t.root.strip_prefix(dir).unwrap().display().to_string();
+                if t.is_lib { format!("lib:{rel}") } else { rel }
+            })
+            .collect();
+        (p.lib_name, t)
+    }
+
+    #[test]
+    fn auto_discovered_targets() {
+        let d = tempfile::tempdir().unwrap();
+        write(
+            d.path(),
+            &[
+                (
+                    "Cargo.toml",
+                    "[package]\nname = \"my-pkg\"\nversion = \"0.1.0\"\n",
+                ),
+                ("src/lib.rs", ""),
+                ("src/main.rs", ""),
+                ("src/bin/tool.rs", ""),
+                ("src/bin/big/main.rs", ""),
+                ("src/bin/big/helper.rs", ""),
+                ("tests/it.rs", ""),
+                ("examples/demo.rs", ""),
+                ("benches/speed.rs", ""),
+                ("src/bin/notes.txt", ""),
+            ],
+        );
+        let (name, t) = targets(d.path());
+        assert_eq!(name.as_deref(), Some("my_pkg"));
+        assert_eq!(
+            t,
+            [
+                "lib:src/lib.rs",
+                "src/main.rs",
+                "src/bin/big/main.rs",
+                "src/bin/tool.rs",
+                "tests/it.rs",
+                "examples/demo.rs",
+                "benches/speed.rs",
+            ]
+        );
+    }
+
+    #[test]
+    fn explicit_paths_and_autodiscovery_off() {
+        let d = tempfile::tempdir().unwrap();
+        write(
+            d.path(),
+            &[
+                (
+                    "Cargo.toml",
+                    "[package]\nname = \"p\"\nversion = \"0.1.0\"\nautotests = false\n\n[lib]\nname = \"core-lib\"\npath = \"lib/root.rs\"\n\n[[bin]]\nname = \"x\"\npath = \"tools/x.rs\"\n\n[[test]]\nname = \"gone\"\npath = \"tests/missing.rs\"\n",
+                ),
+                ("lib/root.rs", ""),
+                ("tools/x.rs", ""),
+                ("tests/skipped.rs", ""),
+            ],
+        );
+        let (name, t) = targets(d.path());
+        assert_eq!(name.as_deref(), Some("core_lib"));
+        // A target whose file does not exist is left out; `autotests = false` skips tests/.
+        assert_eq!(t, ["lib:lib/root.rs", "tools/x.rs"]);
+    }
+
+    #[test]
+    fn workspaces_members_and_broken_manifests() {
+        let d = tempfile::tempdir().unwrap();
+        write(
+            d.path(),
+            &[
+                ("Cargo.toml", "[workspace]\nmembers = [\"a\"]\n"),
+                (
+                    "a/Cargo.toml",
+                    "[package]\nname = \"a\"\nversion = \"0.1.0\"\n",
+                ),
+                ("a/src/lib.rs", ""),
+                ("loose/x.rs", ""),
+                ("bad/Cargo.toml", "[package\nname = "),
+                ("bad/src/lib.rs", ""),
+            ],
+        );
+        let root = d.path().canonicalize().unwrap();
+        // A member is its own package.
+        assert_eq!(
+            package_dir_of(&root.join("a/src/lib.rs")),
+            Some(root.join("a"))
+        );
+        // Below a virtual manifest only: no package.
+        assert_eq!(package_dir_of(&root.join("loose/x.rs")), None);
+        // A manifest that does not parse: no package (the file is analysed alone).
+        assert_eq!(package_dir_of(&root.join("bad/src/lib.rs")), None);
+        assert!(load(&root.join("bad")).is_none());
+    }
+
+    #[test]
+    fn oversized_manifest_is_not_read() {
+        let d = tempfile::tempdir().unwrap();
+        let big = format!(
+            "[package]\nname = \"p\"\nversion = \"0.1.0\"\n#{}\n",
+            "x".repeat(MAX_MANIFEST as usize)
+        );
+        write(d.path(), &[("Cargo.toml", &big), ("src/lib.rs", "")]);
+        assert!(load(d.path()).is_none());
+    }
+}

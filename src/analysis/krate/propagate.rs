@@ -14,9 +14,9 @@
 //! A fn that its own file already knows the fact of gets no seed.
 
 use super::resolve::{Crates, ItemRef};
-use super::summary::{CallSum, Site, Target};
+use super::summary::{CallSum, LocalSite, Site, Target};
 use crate::analysis::ViaStep;
-use crate::analysis::seeds::Seeds;
+use crate::analysis::seeds::{LocalSetSeed, Seeds};
 use std::collections::VecDeque;
 use std::collections::{HashMap, HashSet};
 
@@ -26,6 +26,8 @@ pub enum Kind {
     Reached,
     CurrentThread,
     Send,
+    /// Runs with no `LocalSet` (for `spawn_local`).
+    NoLocal,
 }
 
 /// What the crate tells one file.
@@ -93,6 +95,11 @@ pub fn seeds(
                 return None;
             }
             if let Some(what) = &call.spawned {
+                if what == super::spawned::BOXED {
+                    return Some(format!(
+                        "boxed with {what} (a `BoxFuture`, which is `Send`)"
+                    ));
+                }
                 return Some(format!("spawned with {what}"));
             }
             call.send_here.as_ref().map(|why| {
@@ -106,7 +113,61 @@ pub fn seeds(
         |call, callee| call.awaited_own && g.fn_of(callee).is_async,
     );
     emit(&g, &send, Kind::Send, names, &wanted, &mut out);
+    // Runtimes started with no `LocalSet` reach the fns they call in their
+    // own code, and the async fns they await there (a future kept or
+    // handed elsewhere may run anywhere).
+    let runs_here = |call: &CallSum, callee: ItemRef| call.awaited || !g.fn_of(callee).is_async;
+    let no_local = walk(
+        &g,
+        |_, call, callee| match &call.local {
+            LocalSite::Outside(why) if runs_here(call, callee) => Some(why.clone()),
+            _ => None,
+        },
+        |call, callee| call.local == LocalSite::Inherit && runs_here(call, callee),
+    );
+    emit(&g, &no_local, Kind::NoLocal, names, &wanted, &mut out);
+    inside_local_sets(&g, &no_local, &wanted, &mut out);
     out
+}
+
+/// A `spawn_local` that its file alone reports (no `LocalSet` in the file),
+/// in a fn no entry reaches without a `LocalSet`, is taken to run in the
+/// `LocalSet` that another file of the package sets up: the caller the
+/// crate pass cannot follow (a future bound to a local and run later, a
+/// trait object) is where it is. Precision first: the finding goes.
+fn inside_local_sets(
+    g: &Graph<'_, '_>,
+    no_local: &HashMap<ItemRef, Pred>,
+    wanted: &impl Fn(usize) -> bool,
+    out: &mut HashMap<usize, FileSeeds>,
+) {
+    if !g.c.files.iter().any(|f| f.sets_up_local) {
+        return;
+    }
+    // (file, fn) pairs some instance of which runs with no `LocalSet`.
+    let outside: HashSet<(usize, usize)> = no_local
+        .keys()
+        .map(|&(inst, fi)| (g.c.instances[inst].file, fi))
+        .collect();
+    for (file, s) in g.c.files.iter().enumerate() {
+        if s.sets_up_local || !wanted(file) {
+            continue;
+        }
+        for (fi, f) in s.fns.iter().enumerate() {
+            let alone_reports = f.is_async || f.local_reached;
+            if !f.spawns_local || !alone_reports || f.key == usize::MAX {
+                continue;
+            }
+            if outside.contains(&(file, fi)) {
+                continue;
+            }
+            out.entry(file)
+                .or_default()
+                .seeds
+                .local_set
+                .insert(f.key, LocalSetSeed::Inside);
+        }
+    }
 }
 
 impl<'s> Graph<'_, 's> {
@@ -142,7 +203,7 @@ fn graph<'c, 's>(c: &'c Crates<'s>) -> Graph<'c, 's> {
                 continue;
             }
             let caller = (inst, call.caller);
-            let Some(callee) = c.callee(caller, &call.target) else {
+            let Some(callee) = c.callee(caller, &call.target, &call.globs) else {
                 continue;
             };
             g.out.entry(caller).or_default().push((callee, (inst, ci)));
@@ -152,8 +213,14 @@ fn graph<'c, 's>(c: &'c Crates<'s>) -> Graph<'c, 's> {
     g
 }
 
+/// The longest chain followed (calls from the entry): a fact that takes
+/// more steps than this to explain is not worth a finding, and a deep
+/// call graph stays cheap.
+pub const MAX_CHAIN: usize = 16;
+
 /// Breadth-first from the entries (`entry` says why a call is one) along
-/// the calls `follow` accepts.
+/// the calls `follow` accepts, at most [`MAX_CHAIN`] calls deep. Each fn
+/// is visited once (cycles end there), with its shortest chain.
 fn walk(
     g: &Graph<'_, '_>,
     entry: impl Fn(CallRef, &CallSum, ItemRef) -> Option<String>,
@@ -167,17 +234,20 @@ fn walk(
         }
         if let Some(why) = entry(call, g.call(call), callee) {
             pred.insert(callee, Pred::Entry(call, why));
-            queue.push_back(callee);
+            queue.push_back((callee, 1));
         }
     }
-    while let Some(f) = queue.pop_front() {
+    while let Some((f, depth)) = queue.pop_front() {
+        if depth >= MAX_CHAIN {
+            continue;
+        }
         let Some(out) = g.out.get(&f) else { continue };
         for &(callee, call) in out {
             if pred.contains_key(&callee) || !follow(g.call(call), callee) {
                 continue;
             }
             pred.insert(callee, Pred::Call(f, call));
-            queue.push_back(callee);
+            queue.push_back((callee, depth + 1));
         }
     }
     pred
@@ -202,6 +272,8 @@ fn emit(
             Kind::Reached => f.local_reached || !f.blocks_if_reached,
             Kind::CurrentThread => f.local_flavor || !f.calls_block_in_place,
             Kind::Send => f.local_send || !f.holds_non_send,
+            // Also when the file alone reports it: the chain says why.
+            Kind::NoLocal => !f.spawns_local,
         };
         if known || f.key == usize::MAX {
             continue;
@@ -213,6 +285,15 @@ fn emit(
             Kind::Reached => &mut fs.seeds.reached,
             Kind::CurrentThread => &mut fs.seeds.current_thread,
             Kind::Send => &mut fs.seeds.send,
+            Kind::NoLocal => {
+                if let std::collections::hash_map::Entry::Vacant(e) =
+                    fs.seeds.local_set.entry(f.key)
+                {
+                    e.insert(LocalSetSeed::Outside(text));
+                    fs.chains.insert((kind, f.key), steps);
+                }
+                continue;
+            }
         };
         // A file in two crates: the first chain is kept.
         if map.contains_key(&f.key) {
@@ -256,11 +337,13 @@ fn chain(
         let file = g.c.instances[call.0].file;
         let caller = &g.c.files[file].fns[c.caller];
         let line = match kind {
-            Kind::Send => c.line,
+            // Where the future is spawned or awaited (the call that built
+            // it, when that is elsewhere, comes next).
+            Kind::Send => c.spawned_at.unwrap_or(c.line),
             _ => caller.line,
         };
         let name = match kind {
-            Kind::CurrentThread => format!("{why} on `{}`", caller.name),
+            Kind::CurrentThread | Kind::NoLocal => format!("{why} on `{}`", caller.name),
             _ => why,
         };
         steps.push(ViaStep {
@@ -300,6 +383,7 @@ fn words(steps: &[ViaStep], kind: Kind) -> String {
     match kind {
         Kind::Reached => format!("reached from {} via {}", at(first), via.join(", ")),
         Kind::CurrentThread => format!("{}, reached via {}", at(first), via.join(", ")),
+        Kind::NoLocal => format!("{} via {}", at(first), via.join(", ")),
         Kind::Send => format!("{} via {}", at(first), via.join(", ")),
     }
 }

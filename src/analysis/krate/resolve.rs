@@ -257,7 +257,13 @@ impl<'s> Crates<'s> {
     }
 
     /// The fn a call of fn `caller` reaches, when the code says for sure.
-    pub fn callee(&self, caller: ItemRef, target: &Target) -> Option<ItemRef> {
+    /// `globs` are the glob imports of the blocks around the call.
+    pub fn callee(
+        &self,
+        caller: ItemRef,
+        target: &Target,
+        globs: &[Vec<String>],
+    ) -> Option<ItemRef> {
         self.budget.set(BUDGET);
         let (inst, fi) = caller;
         let f = &self.files[self.instances[inst].file].fns[fi];
@@ -266,12 +272,13 @@ impl<'s> Crates<'s> {
             f.owner
                 .and_then(|ii| self.impl_types.get(&(inst, ii)).copied())
         };
+        let resolve = |segs: &[String], ns: Ns| self.resolve_scoped(m, globs, segs, ns);
         match target {
             Target::Path(segs) => {
                 if segs.len() == 2 && segs[0] == "Self" {
                     return self.method_of(self_ty()?, &segs[1]);
                 }
-                match self.resolve(m, segs, Ns::Value, 0)? {
+                match resolve(segs, Ns::Value)? {
                     Def::Fn(g) => Some(g),
                     _ => None,
                 }
@@ -280,28 +287,97 @@ impl<'s> Crates<'s> {
                 let ty = match recv {
                     Recv::SelfTy => self_ty()?,
                     Recv::SelfField(field) => self.field_type(self_ty()?, field)?,
-                    Recv::Ty(segs) => match self.resolve(m, segs, Ns::Type, 0)? {
+                    // `let x = Self { .. };`
+                    Recv::Ty(segs) if segs.len() == 1 && segs[0] == "Self" => self_ty()?,
+                    Recv::Ty(segs) => match resolve(segs, Ns::Type)? {
                         Def::Type(t) => t,
                         _ => return None,
                     },
-                    Recv::Ctor(segs) => {
-                        let g = if segs.len() == 2 && segs[0] == "Self" {
-                            self.method_of(self_ty()?, &segs[1])?
-                        } else {
-                            match self.resolve(m, segs, Ns::Value, 0)? {
-                                Def::Fn(g) => g,
-                                _ => return None,
-                            }
-                        };
-                        let gf = &self.files[self.instances[g.0].file].fns[g.1];
-                        if !gf.returns_self {
-                            return None;
-                        }
-                        *self.impl_types.get(&(g.0, gf.owner?))?
-                    }
+                    Recv::Ctor(segs) => self.made_by(segs, self_ty(), &resolve)?,
                 };
                 self.method_of(ty, name)
             }
+        }
+    }
+
+    /// The type a constructor call returns: a fn of the crate that returns
+    /// `Self` (or its type, in a `Result`/`Option`), or `T::default()` of a
+    /// type of the crate with no `default` of its own (the `Default` trait's,
+    /// derived or not, returns `T`).
+    fn made_by(
+        &self,
+        segs: &[String],
+        self_ty: Option<ItemRef>,
+        resolve: &dyn Fn(&[String], Ns) -> Option<Def>,
+    ) -> Option<ItemRef> {
+        let (head, last) = segs.split_at(segs.len().checked_sub(1)?);
+        let ty = match head {
+            [s] if s == "Self" => Some(self_ty?),
+            [] => None,
+            _ => match resolve(head, Ns::Type) {
+                Some(Def::Type(t)) => Some(t),
+                _ => None,
+            },
+        };
+        let g = match ty {
+            Some(t) => match self.method_of(t, &last[0]) {
+                Some(g) => g,
+                None if last[0] == "default" && !self.has_method(t, "default") => return Some(t),
+                None => return None,
+            },
+            None if head.is_empty() => match resolve(segs, Ns::Value)? {
+                Def::Fn(g) => g,
+                _ => return None,
+            },
+            None => return None,
+        };
+        let gf = &self.files[self.instances[g.0].file].fns[g.1];
+        if !gf.returns_self {
+            return None;
+        }
+        self.impl_types.get(&(g.0, gf.owner?)).copied()
+    }
+
+    fn has_method(&self, ty: ItemRef, name: &str) -> bool {
+        self.methods
+            .get(&ty)
+            .is_some_and(|all| all.iter().any(|(n, _, _)| n == name))
+    }
+
+    /// A path written in module `m` inside blocks whose glob imports are
+    /// `globs`: a name those bring shadows the module's; found both ways,
+    /// or through two globs, it has no answer.
+    fn resolve_scoped(
+        &self,
+        m: ModId,
+        globs: &[Vec<String>],
+        segs: &[String],
+        ns: Ns,
+    ) -> Option<Def> {
+        let outer = self.resolve(m, segs, ns, 0);
+        let first = segs.first()?;
+        if globs.is_empty() || matches!(first.as_str(), "crate" | "self" | "super" | "Self") {
+            return outer;
+        }
+        let ns0 = if segs.len() == 1 { ns } else { Ns::Type };
+        let mut found: Vec<Def> = Vec::new();
+        for g in globs {
+            if let Some(Def::Mod(gm)) = self.resolve(m, g, Ns::Type, 0)
+                && let Some(d) = self.lookup(gm, first, ns0, 1)
+                && !found.contains(&d)
+            {
+                found.push(d);
+            }
+        }
+        match found[..] {
+            [] => outer,
+            [one] => {
+                let inner = self.walk_segs(one, segs, 1, ns, 1);
+                (outer.is_none() || outer == inner)
+                    .then_some(inner)
+                    .flatten()
+            }
+            _ => None,
         }
     }
 
@@ -352,7 +428,7 @@ impl<'s> Crates<'s> {
             return None;
         }
         let mut i = 0;
-        let mut cur = match segs[0].as_str() {
+        let cur = match segs[0].as_str() {
             "crate" => {
                 i = 1;
                 Def::Mod(self.krates[self.modules[m].krate].root)
@@ -380,6 +456,18 @@ impl<'s> Crates<'s> {
                 }
             }
         };
+        self.walk_segs(cur, segs, i, ns, depth)
+    }
+
+    /// The rest of a path, `segs[i..]`, from `cur`.
+    fn walk_segs(
+        &self,
+        mut cur: Def,
+        segs: &[String],
+        mut i: usize,
+        ns: Ns,
+        depth: usize,
+    ) -> Option<Def> {
         while i < segs.len() {
             let last = i + 1 == segs.len();
             let seg = segs[i].as_str();
@@ -494,4 +582,335 @@ fn normalize(p: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::summary::{self, FileSummary};
+    use super::*;
+    use crate::analysis::DiagnoseOptions;
+
+    /// A package of `(path, text)` files; `roots` are (path, is_lib).
+    struct Pkg {
+        paths: Vec<PathBuf>,
+        sums: Vec<FileSummary>,
+        roots: Vec<Root>,
+    }
+
+    fn pkg(files: &[(&str, &str)], roots: &[(&str, bool)]) -> Pkg {
+        let paths: Vec<PathBuf> = files.iter().map(|(p, _)| PathBuf::from(p)).collect();
+        let sums = files
+            .iter()
+            .map(|(_, text)| {
+                let opts = DiagnoseOptions::default();
+                let seeds = crate::analysis::seeds::Seeds::default();
+                crate::analysis::analyze_file(text, &opts, &seeds, |m| summary::summarize(m)).1
+            })
+            .collect();
+        let roots = roots
+            .iter()
+            .map(|(r, is_lib)| Root {
+                file: paths.iter().position(|p| p == Path::new(r)).unwrap(),
+                is_lib: *is_lib,
+            })
+            .collect();
+        Pkg { paths, sums, roots }
+    }
+
+    impl Pkg {
+        /// Where the call of `name` in fn `caller` of `file` leads:
+        /// "path::fn", or `None` when it is not resolved. Every instance
+        /// of the file must agree.
+        fn callee(&self, file: &str, caller: &str, name: &str) -> Option<String> {
+            let c = Crates::build(
+                self.sums.iter().collect(),
+                &self.paths,
+                &self.roots,
+                Some("lib"),
+            );
+            let fi = self
+                .paths
+                .iter()
+                .position(|p| p == Path::new(file))
+                .unwrap();
+            let s = &self.sums[fi];
+            let mut answers = Vec::new();
+            for (inst, i) in c.instances.iter().enumerate() {
+                if i.file != fi {
+                    continue;
+                }
+                for call in &s.calls {
+                    let last = match &call.target {
+                        Target::Path(p) => p.last().cloned().unwrap_or_default(),
+                        Target::Method { name, .. } => name.clone(),
+                    };
+                    if s.fns[call.caller].name != caller || last != name {
+                        continue;
+                    }
+                    answers.push(
+                        c.callee((inst, call.caller), &call.target, &call.globs)
+                            .map(|(gi, gf)| {
+                                let file = c.instances[gi].file;
+                                format!(
+                                    "{}::{}",
+                                    self.paths[file].display(),
+                                    c.files[file].fns[gf].name
+                                )
+                            }),
+                    );
+                }
+            }
+            assert!(
+                !answers.is_empty(),
+                "no call of `{name}` in `{caller}` of {file}"
+            );
+            assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:?}");
+            answers.pop().flatten()
+        }
+    }
+
+    fn one(files: &[(&str, &str)], caller: &str, name: &str) -> Option<String> {
+        pkg(files, &[("src/main.rs", false)]).callee("src/main.rs", caller, name)
+    }
+
+    const UTIL: (&str, &str) = ("src/util.rs", "pub fn work() {}\npub fn other() {}\n");
+
+    #[test]
+    fn crate_self_and_super_paths() {
+        let files = [
+            (
+                "src/main.rs",
+                "mod util;\nmod a;\nfn main() { crate::util::work(); self::util::other(); }\n",
+            ),
+            UTIL,
+            (
+                "src/a.rs",
+                "pub mod b {\n    pub fn go() { super::super::util::work(); }\n}\n",
+            ),
+        ];
+        let p = pkg(&files, &[("src/main.rs", false)]);
+        assert_eq!(
+            p.callee("src/main.rs", "main", "work").as_deref(),
+            Some("src/util.rs::work")
+        );
+        assert_eq!(
+            p.callee("src/main.rs", "main", "other").as_deref(),
+            Some("src/util.rs::other")
+        );
+        assert_eq!(
+            p.callee("src/a.rs", "go", "work").as_deref(),
+            Some("src/util.rs::work")
+        );
+    }
+
+    #[test]
+    fn use_lines_and_pub_use_re_exports() {
+        let files = [
+            (
+                "src/main.rs",
+                "mod util;\nmod api;\nuse api::work as w;\nfn main() { w(); api::inner::other(); }\n",
+            ),
+            UTIL,
+            (
+                "src/api.rs",
+                "pub use crate::util::work;\npub mod inner { pub use crate::util::*; }\n",
+            ),
+        ];
+        // `w()` is `api::work` as the `use` line expands it.
+        assert_eq!(
+            one(&files, "main", "work").as_deref(),
+            Some("src/util.rs::work")
+        );
+        assert_eq!(
+            one(&files, "main", "other").as_deref(),
+            Some("src/util.rs::other")
+        );
+    }
+
+    #[test]
+    fn globs_when_unambiguous_only() {
+        let files = [
+            (
+                "src/main.rs",
+                "mod a;\nmod b;\nuse a::*;\nuse b::*;\nfn main() { only_a(); both(); }\n",
+            ),
+            ("src/a.rs", "pub fn only_a() {}\npub fn both() {}\n"),
+            ("src/b.rs", "pub fn both() {}\n"),
+        ];
+        assert_eq!(
+            one(&files, "main", "only_a").as_deref(),
+            Some("src/a.rs::only_a")
+        );
+        // Two globs bring `both`: no answer rather than a guess.
+        assert_eq!(one(&files, "main", "both"), None);
+    }
+
+    #[test]
+    fn path_attributes_and_mod_rs_folders() {
+        let files = [
+            (
+                "src/main.rs",
+                "#[path = \"other/place.rs\"]\nmod moved;\nmod net;\nfn main() { moved::here(); net::tcp::dial(); }\n",
+            ),
+            ("src/other/place.rs", "pub fn here() {}\n"),
+            ("src/net/mod.rs", "pub mod tcp;\n"),
+            ("src/net/tcp.rs", "pub fn dial() {}\n"),
+        ];
+        assert_eq!(
+            one(&files, "main", "here").as_deref(),
+            Some("src/other/place.rs::here")
+        );
+        assert_eq!(
+            one(&files, "main", "dial").as_deref(),
+            Some("src/net/tcp.rs::dial")
+        );
+    }
+
+    #[test]
+    fn inline_modules_and_same_names() {
+        let files = [(
+            "src/main.rs",
+            "mod fast { pub fn load() {} }\nmod slow { pub fn load() {} pub fn run() { load(); super::fast::load(); } }\nfn main() { slow::load(); }\n",
+        )];
+        let p = pkg(&files, &[("src/main.rs", false)]);
+        // Both answers are fns named `load` of the same file: tell them apart by module.
+        let c = Crates::build(p.sums.iter().collect(), &p.paths, &p.roots, None);
+        let s = &p.sums[0];
+        let module_of = |target_name: &str, caller: &str, nth: usize| {
+            let call = s
+                .calls
+                .iter()
+                .filter(|k| s.fns[k.caller].name == caller)
+                .filter(|k| matches!(&k.target, Target::Path(p) if p.last().is_some_and(|l| l == target_name)))
+                .nth(nth)
+                .unwrap();
+            let g = c
+                .callee((0, call.caller), &call.target, &call.globs)
+                .unwrap();
+            s.mods[s.fns[g.1].module].name.clone()
+        };
+        assert_eq!(module_of("load", "main", 0), "slow");
+        assert_eq!(module_of("load", "run", 0), "slow");
+        assert_eq!(module_of("load", "run", 1), "fast");
+    }
+
+    #[test]
+    fn fn_local_use_is_scoped_to_its_fn() {
+        let files = [
+            (
+                "src/main.rs",
+                "mod a;\nmod b;\nfn one() { use crate::a::go; go(); }\nfn two() { use crate::b::go; go(); }\nfn three() { go(); }\nfn four() { use b::*; go(); }\n",
+            ),
+            ("src/a.rs", "pub fn go() {}\n"),
+            ("src/b.rs", "pub fn go() {}\n"),
+        ];
+        assert_eq!(one(&files, "one", "go").as_deref(), Some("src/a.rs::go"));
+        assert_eq!(one(&files, "two", "go").as_deref(), Some("src/b.rs::go"));
+        // No `use` in `three`: the others' imports do not reach it.
+        assert_eq!(one(&files, "three", "go"), None);
+        assert_eq!(one(&files, "four", "go").as_deref(), Some("src/b.rs::go"));
+    }
+
+    #[test]
+    fn fn_local_glob_and_module_item_of_one_name_is_not_guessed() {
+        let files = [
+            (
+                "src/main.rs",
+                "mod b;\nfn go() {}\nfn f() { use b::*; go(); }\n",
+            ),
+            ("src/b.rs", "pub fn go() {}\n"),
+        ];
+        assert_eq!(one(&files, "f", "go"), None);
+    }
+
+    #[test]
+    fn library_named_from_other_targets() {
+        let files = [
+            ("src/lib.rs", "pub mod store;\npub use store::load;\n"),
+            ("src/store.rs", "pub fn load() {}\n"),
+            (
+                "src/main.rs",
+                "fn main() { lib::load(); lib::store::load(); }\n",
+            ),
+        ];
+        let p = pkg(&files, &[("src/lib.rs", true), ("src/main.rs", false)]);
+        assert_eq!(
+            p.callee("src/main.rs", "main", "load").as_deref(),
+            Some("src/store.rs::load")
+        );
+    }
+
+    #[test]
+    fn methods_through_receivers() {
+        let files = [
+            (
+                "src/main.rs",
+                "mod s;\nuse std::sync::Arc;\nuse s::{Store, Other};\n\
+                 fn a() { let x = Arc::new(Store::default()); x.load(); }\n\
+                 fn b() -> Result<(), ()> { let x = Store::open()?; x.load(); Ok(()) }\n\
+                 fn c() { let x = Box::new(Store { n: 1 }); x.load(); }\n\
+                 fn d() { let x = Store::builder(); x.load(); }\n\
+                 fn e(x: &Arc<Store>) { x.load(); }\n\
+                 fn f() { let x: Arc<Store> = make(); x.load(); }\n\
+                 fn g() { let x = Other::default(); x.load(); }\n\
+                 impl s::Store { fn h(&self) { let x = Self { n: 2 }; x.load(); } }\n\
+                 fn make() -> Arc<Store> { todo!() }\n",
+            ),
+            (
+                "src/s.rs",
+                "#[derive(Default)]\npub struct Store { pub n: u8 }\npub struct Builder;\npub struct Other;\n\
+                 impl Store {\n    pub fn open() -> Result<Self, ()> { Ok(Store { n: 0 }) }\n    pub fn builder() -> Builder { Builder }\n    pub fn load(&self) {}\n}\n\
+                 impl Builder { pub fn load(&self) {} }\n\
+                 impl Other { pub fn default() -> Builder { Builder } pub fn load(&self) {} }\n",
+            ),
+        ];
+        let p = pkg(&files, &[("src/main.rs", false)]);
+        let method_owner = |caller: &str| -> Option<String> {
+            let c = Crates::build(p.sums.iter().collect(), &p.paths, &p.roots, None);
+            let s = &p.sums[0];
+            let call = s.calls.iter().find(|k| {
+                s.fns[k.caller].name == caller
+                    && matches!(&k.target, Target::Method { name, .. } if name == "load")
+            })?;
+            let g = c.callee((0, call.caller), &call.target, &call.globs)?;
+            let gs = &c.files[c.instances[g.0].file];
+            Some(gs.impls[gs.fns[g.1].owner?].self_ty.join("::"))
+        };
+        assert_eq!(
+            method_owner("a").as_deref(),
+            Some("Store"),
+            "Arc::new(T::default())"
+        );
+        assert_eq!(method_owner("b").as_deref(), Some("Store"), "T::open()?");
+        assert_eq!(
+            method_owner("c").as_deref(),
+            Some("Store"),
+            "Box::new(T {{ .. }})"
+        );
+        assert_eq!(method_owner("d"), None, "a builder: another type");
+        assert_eq!(
+            method_owner("e").as_deref(),
+            Some("Store"),
+            "a parameter &Arc<T>"
+        );
+        assert_eq!(method_owner("f").as_deref(), Some("Store"), "let x: Arc<T>");
+        assert_eq!(
+            method_owner("g"),
+            None,
+            "an inherent `default` returning another type"
+        );
+    }
+
+    #[test]
+    fn import_cycles_end() {
+        let files = [
+            (
+                "src/main.rs",
+                "mod a;\nmod b;\nuse a::*;\nfn main() { nowhere(); }\n",
+            ),
+            ("src/a.rs", "pub use crate::b::*;\n"),
+            ("src/b.rs", "pub use crate::a::*;\n"),
+        ];
+        assert_eq!(one(&files, "main", "nowhere"), None);
+    }
 }

@@ -9,8 +9,8 @@
 
 use crate::analysis::LineIndex;
 use crate::analysis::model::{
-    BodyId, BodyKind, Callee, ClosureRole, Ctx, Flavor, How, Link, LiveKind, Model, Resolved, Root,
-    RuntimeFlavor, Use, apis,
+    BodyId, BodyKind, Callee, ClosureRole, Ctx, Flavor, How, Link, LiveKind, LocalCtx, MadeBy,
+    Model, Resolved, Root, RuntimeFlavor, Use,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -81,6 +81,14 @@ pub struct FnSum {
     pub blocks_if_reached: bool,
     pub calls_block_in_place: bool,
     pub holds_non_send: bool,
+    /// `use path::*;` inside the fn's body: (the block's range, path). A
+    /// block's imports are seen only by the code of that block.
+    #[serde(default)]
+    pub block_globs: Vec<(Range<usize>, Vec<String>)>,
+    /// Calls tokio's `spawn_local` in its own code (where its callers'
+    /// `LocalSet`, or none, is what counts).
+    #[serde(default)]
+    pub spawns_local: bool,
 }
 
 /// The receiver of a method call, as far as the code shows its type.
@@ -120,14 +128,41 @@ pub struct CallSum {
     pub line: usize,
     /// Awaited in the caller's own future (not in a spawned block).
     pub awaited_own: bool,
-    /// The future this call builds is handed to a spawner that needs `Send`.
+    /// The future this call builds is handed to a spawner that needs
+    /// `Send` (the spawner, "`tokio::spawn`"), or boxed as `Send`
+    /// ([`super::spawned::BOXED`]).
     pub spawned: Option<String>,
+    /// Where its future is spawned or awaited, when not where it is built
+    /// (`let f = run(); tokio::spawn(f);`).
+    #[serde(default)]
+    pub spawned_at: Option<usize>,
     /// In this file, the caller's future must be `Send` here: why.
     pub send_here: Option<String>,
     /// Runs on a current-thread runtime this file sets up: why.
     pub current_thread: Option<String>,
     /// Runs on the caller fn's runtime (not on a runtime of its own, not on a blocking thread).
     pub same_runtime: bool,
+    /// The glob imports of the blocks of the caller around the call
+    /// (`use super::helpers::*;` inside the fn): their names shadow the module's.
+    #[serde(default)]
+    pub globs: Vec<Vec<String>>,
+    /// Where the call runs as to `LocalSet`s (`model::LocalCtx`).
+    #[serde(default)]
+    pub local: LocalSite,
+    /// Its value is awaited (or polled by `select!`/`join!`) where it is
+    /// made: an async callee runs there.
+    #[serde(default)]
+    pub awaited: bool,
+}
+
+/// `model::LocalCtx`, kept in the summary.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LocalSite {
+    Inside,
+    Outside(String),
+    Inherit,
+    #[default]
+    Unknown,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -139,6 +174,9 @@ pub struct FileSummary {
     pub calls: Vec<CallSum>,
     /// `#![...]` attributes mention `no_implicit_prelude` or the file did not parse as a file.
     pub partial: bool,
+    /// The file sets up a `LocalSet` or a `LocalRuntime` somewhere.
+    #[serde(default)]
+    pub sets_up_local: bool,
 }
 
 impl FileSummary {
@@ -179,7 +217,7 @@ impl FileSummary {
 }
 
 /// Rules that report blocking calls in a fn reached from async code.
-const BLOCKING_RULES: &[&str] = &[
+pub(super) const BLOCKING_RULES: &[&str] = &[
     "blocking-sleep",
     "blocking-fs",
     "blocking-net",
@@ -214,11 +252,24 @@ pub fn summarize_and_probe(m: &mut Model<'_>) -> FileSummary {
             s.fns[i].calls_block_in_place = true;
         }
     }
+    let local_args = m.local_set_args();
+    for c in &m.calls {
+        if m.is_tokio_spawn_local(c)
+            && m.local_ctx(c, &local_args) == LocalCtx::Inherit
+            && let Some(i) = innermost(&s, &c.range)
+        {
+            s.fns[i].spawns_local = true;
+        }
+    }
     for h in &m.holds {
         let l = &m.lives[h.live];
         if matches!(
             l.kind,
-            LiveKind::Rc | LiveKind::RefCellRef | LiveKind::Guard(_) | LiveKind::SpanGuard
+            LiveKind::Rc
+                | LiveKind::ThreadRng
+                | LiveKind::RefCellRef
+                | LiveKind::Guard(_)
+                | LiveKind::SpanGuard
         ) && let Some(i) = innermost(&s, &l.range)
         {
             s.fns[i].holds_non_send = true;
@@ -269,6 +320,7 @@ pub fn summarize(m: &Model<'_>) -> FileSummary {
         let mut w = ItemWalk {
             s: &mut s,
             by_sig: &mut by_sig,
+            unit: u,
         };
         w.items(&u.file.items, 0, None);
     }
@@ -296,7 +348,9 @@ pub fn summarize(m: &Model<'_>) -> FileSummary {
     for md in &mut s.mods {
         md.fns.retain(|(_, i)| known[*i]);
     }
-    let spawned = spawned_args(m);
+    let spawned = super::spawned::find(m);
+    let local_args = m.local_set_args();
+    s.sets_up_local = m.sets_up_local();
     for (ci, c) in m.calls.iter().enumerate() {
         let Some(b) = c.body else { continue };
         let Some((fi, own)) = owner(m, b) else {
@@ -305,10 +359,26 @@ pub fn summarize(m: &Model<'_>) -> FileSummary {
         let Some(&caller) = fn_of_index.get(&fi) else {
             continue;
         };
-        let uses = &s.mods[s.fns[caller].module].uses;
-        let Some(target) = target(m, c, uses) else {
+        // The module's `use` lines and those of the blocks around the call
+        // (a `use` inside the fn body).
+        let module_uses = &s.mods[s.fns[caller].module].uses;
+        let mut scoped = m.names.scoped_at(c.range.start).peekable();
+        let uses: std::borrow::Cow<'_, [(String, Vec<String>)]> = if scoped.peek().is_none() {
+            std::borrow::Cow::Borrowed(module_uses)
+        } else {
+            let mut v = module_uses.clone();
+            v.extend(scoped.map(|(n, p)| (n.to_string(), p.clone())));
+            std::borrow::Cow::Owned(v)
+        };
+        let Some(target) = target(m, c, module_uses, &uses) else {
             continue;
         };
+        let globs: Vec<Vec<String>> = s.fns[caller]
+            .block_globs
+            .iter()
+            .filter(|(r, _)| r.start <= c.range.start && c.range.start < r.end)
+            .map(|(_, p)| p.clone())
+            .collect();
         let site = match c.ctx {
             Ctx::Async => Site::Async,
             Ctx::Sync if own.inline_only && m.bodies[m.fns[fi].body].kind == BodyKind::SyncFn => {
@@ -323,20 +393,51 @@ pub fn summarize(m: &Model<'_>) -> FileSummary {
             }) if !matches!(c.ctx, Ctx::Exempt(_)) => Some(why.clone()),
             _ => None,
         };
+        let line = index.span(&c.range).start.line;
+        let (spawned_by, mut handed_at) = match spawned.calls.get(&ci) {
+            Some((what, at)) => {
+                let at = index.span(at).start.line;
+                (Some(what.clone()), (at != line).then_some(at))
+            }
+            None => (None, None),
+        };
+        // Awaited where it is built, or bound to a local awaited later in
+        // the same fn (`let f = work::run(); .. f.await`).
+        let (await_body, awaited_own) = match spawned.awaited.get(&ci) {
+            Some((ab, r)) => match owner(m, *ab) {
+                Some((afi, aown)) if afi == fi => {
+                    let at = index.span(r).start.line;
+                    handed_at = handed_at.or((at != line).then_some(at));
+                    (Some(*ab), aown.same_future)
+                }
+                _ => (None, false),
+            },
+            None if c.parent == Use::Await => (Some(b), own.same_future),
+            None => (None, false),
+        };
         s.calls.push(CallSum {
             caller,
             target,
             site,
-            line: index.span(&c.range).start.line,
-            awaited_own: c.parent == Use::Await && own.same_future,
-            spawned: spawned.get(&ci).cloned(),
-            send_here: if c.parent == Use::Await {
-                m.send_reason(b).map(ToString::to_string)
-            } else {
-                None
-            },
+            line,
+            awaited_own: awaited_own && !await_body.is_some_and(|ab| spawned.in_own_task(m, ab)),
+            spawned: spawned_by,
+            spawned_at: handed_at,
+            send_here: await_body.and_then(|ab| {
+                m.send_reason(ab)
+                    .map(ToString::to_string)
+                    .or_else(|| spawned.block_of(m, ab))
+            }),
             current_thread,
             same_runtime: own.same_runtime && !matches!(c.ctx, Ctx::Exempt(_)),
+            globs,
+            local: match m.local_ctx(c, &local_args) {
+                LocalCtx::Inside => LocalSite::Inside,
+                LocalCtx::Outside(why) => LocalSite::Outside(why),
+                LocalCtx::Inherit => LocalSite::Inherit,
+                LocalCtx::Unknown => LocalSite::Unknown,
+            },
+            awaited: c.awaited(),
         });
     }
     s
@@ -392,46 +493,6 @@ fn owner(m: &Model<'_>, b: BodyId) -> Option<(usize, Own)> {
     None
 }
 
-/// Calls whose future is handed straight to a spawner that needs `Send`:
-/// call index -> the spawner (`tokio::spawn`).
-fn spawned_args(m: &Model<'_>) -> HashMap<usize, String> {
-    let mut out = HashMap::new();
-    let mut arg_ranges: Vec<(Range<usize>, String)> = Vec::new();
-    for c in &m.calls {
-        if c.args.is_empty() {
-            continue;
-        }
-        let role = apis::arg_role(
-            &m.names,
-            c.path(),
-            c.method(),
-            c.receiver.as_ref(),
-            false,
-            |_| None,
-        );
-        if let apis::ArgRole::Spawn {
-            what, send: true, ..
-        } = role
-        {
-            for a in &c.args {
-                arg_ranges.push((a.range.clone(), what.clone()));
-            }
-        }
-    }
-    if arg_ranges.is_empty() {
-        return out;
-    }
-    for (i, c) in m.calls.iter().enumerate() {
-        if c.parent != Use::Arg {
-            continue;
-        }
-        if let Some((_, what)) = arg_ranges.iter().find(|(r, _)| *r == c.range) {
-            out.insert(i, what.clone());
-        }
-    }
-    out
-}
-
 /// A path the crate pass may resolve: not another crate's (`std::`,
 /// `tokio::`), and when a `use` line expanded it, one of the caller's
 /// module's own `use` lines (the model lets a `use` inside some other
@@ -447,13 +508,28 @@ fn own_path(p: &Resolved, uses: &[(String, Vec<String>)]) -> Option<Vec<String>>
     Some(p.segs.clone())
 }
 
+/// What a call calls, as far as the code says. `module_uses` are the
+/// `use` lines of the caller's module, `uses` those and the ones of the
+/// blocks around the call (a parameter's type is written outside the body,
+/// where a block's `use` does not reach).
 fn target(
     m: &Model<'_>,
     c: &crate::analysis::model::Call<'_>,
+    module_uses: &[(String, Vec<String>)],
     uses: &[(String, Vec<String>)],
 ) -> Option<Target> {
     match &c.callee {
-        Callee::Path(p) => Some(Target::Path(own_path(p, uses)?)),
+        Callee::Path(p) => {
+            // Expanded by a `use` of another block: the path as written is
+            // the caller module's to resolve.
+            let written = || match crate::analysis::model::syntax::strip(c.expr?) {
+                syn::Expr::Call(x) if p.how == How::Use => {
+                    crate::analysis::model::syntax::path_segs(&x.func)
+                }
+                _ => None,
+            };
+            Some(Target::Path(own_path(p, uses).or_else(written)?))
+        }
         Callee::Method(name) => {
             let r = c.receiver.as_ref()?;
             let recv = match (&r.root, r.links.as_slice()) {
@@ -461,22 +537,14 @@ fn target(
                 (Root::SelfValue, [Link::Field(f)]) => Recv::SelfField(f.clone()),
                 (Root::Local(id), []) => {
                     let l = m.locals.get(*id)?;
-                    match (&l.init, l.is_param) {
-                        (Some(init), false) => {
-                            let Root::Call { path, .. } = &init.root else {
-                                return None;
-                            };
-                            let plain = init.links.iter().all(|k| match k {
-                                Link::Try => true,
-                                Link::Method { name, .. } => name == "unwrap" || name == "expect",
-                                _ => false,
-                            });
-                            if !plain {
-                                return None;
-                            }
-                            Recv::Ctor(own_path(path, uses)?)
+                    if l.is_param {
+                        Recv::Ty(type_of(&l.ty, module_uses)?)
+                    } else {
+                        match l.made_by.as_ref()? {
+                            MadeBy::Annotated => Recv::Ty(type_of(&l.ty, uses)?),
+                            MadeBy::Call(p) => Recv::Ctor(own_path(p, uses)?),
+                            MadeBy::Struct(p) => Recv::Ty(own_path(p, uses)?),
                         }
-                        (None, _) | (_, true) => Recv::Ty(type_of(&l.ty, uses)?),
                     }
                 }
                 _ => return None,
@@ -580,6 +648,7 @@ fn returns_self(sig: &syn::Signature, self_name: Option<&str>) -> bool {
 struct ItemWalk<'s> {
     s: &'s mut FileSummary,
     by_sig: &'s mut HashMap<*const syn::Signature, usize>,
+    unit: &'s crate::analysis::parse::Unit,
 }
 
 impl ItemWalk<'_> {
@@ -587,8 +656,14 @@ impl ItemWalk<'_> {
         &mut self,
         module: usize,
         sig: &syn::Signature,
+        block: &syn::Block,
         owner: Option<(usize, Option<&str>)>,
     ) {
+        let mut globs = BlockGlobs {
+            unit: self.unit,
+            out: Vec::new(),
+        };
+        syn::visit::Visit::visit_block(&mut globs, block);
         let i = self.s.fns.len();
         self.s.fns.push(FnSum {
             module,
@@ -605,6 +680,8 @@ impl ItemWalk<'_> {
             blocks_if_reached: false,
             calls_block_in_place: false,
             holds_non_send: false,
+            block_globs: globs.out,
+            spawns_local: false,
         });
         self.by_sig.insert(sig as *const syn::Signature, i);
         if owner.is_none() {
@@ -621,7 +698,7 @@ impl ItemWalk<'_> {
     fn items(&mut self, items: &[syn::Item], module: usize, _dir: Option<&str>) {
         for it in items {
             match it {
-                syn::Item::Fn(f) => self.add_fn(module, &f.sig, None),
+                syn::Item::Fn(f) => self.add_fn(module, &f.sig, &f.block, None),
                 syn::Item::Impl(im) => {
                     let syn::Type::Path(tp) = &*im.self_ty else {
                         continue;
@@ -644,7 +721,12 @@ impl ItemWalk<'_> {
                     });
                     for ii in &im.items {
                         if let syn::ImplItem::Fn(f) = ii {
-                            self.add_fn(module, &f.sig, Some((idx, self_name.as_deref())));
+                            self.add_fn(
+                                module,
+                                &f.sig,
+                                &f.block,
+                                Some((idx, self_name.as_deref())),
+                            );
                         }
                     }
                 }
@@ -759,5 +841,46 @@ impl ItemWalk<'_> {
                 }
             }
         }
+    }
+}
+
+/// The glob imports written in the blocks of a fn body (not in the items
+/// nested there, which have scopes of their own).
+struct BlockGlobs<'u> {
+    unit: &'u crate::analysis::parse::Unit,
+    out: Vec<(Range<usize>, Vec<String>)>,
+}
+
+impl<'ast> syn::visit::Visit<'ast> for BlockGlobs<'_> {
+    fn visit_block(&mut self, b: &'ast syn::Block) {
+        let span = b.brace_token.span;
+        let range = self.unit.start_of(span.open())..self.unit.end_of(span.close());
+        for st in &b.stmts {
+            if let syn::Stmt::Item(syn::Item::Use(u)) = st {
+                let mut prefix = Vec::new();
+                globs_of(&u.tree, &mut prefix, &mut |p| {
+                    self.out.push((range.clone(), p.to_vec()))
+                });
+            }
+        }
+        syn::visit::visit_block(self, b);
+    }
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
+fn globs_of(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut impl FnMut(&[String])) {
+    match tree {
+        syn::UseTree::Path(p) => {
+            prefix.push(p.ident.to_string());
+            globs_of(&p.tree, prefix, out);
+            prefix.pop();
+        }
+        syn::UseTree::Glob(_) => out(prefix),
+        syn::UseTree::Group(g) => {
+            for t in &g.items {
+                globs_of(t, prefix, out);
+            }
+        }
+        _ => {}
     }
 }

@@ -565,6 +565,27 @@ pub fn is_rc(paths: &[Resolved]) -> bool {
     })
 }
 
+/// A `rand::rngs::ThreadRng` (`!Send`: it holds an `Rc`), by its declared
+/// type or its constructor: `rand::thread_rng()` (rand 0.7 to 0.9) or
+/// `rand::rng()` (0.9), resolved to the `rand` crate and not chained.
+pub fn is_thread_rng(ty: &[Resolved], init: Option<&Chain>) -> bool {
+    if let Some(t) = ty.first() {
+        return t.last() == "ThreadRng" && (t.root() == "rand" || t.unresolved());
+    }
+    match init {
+        Some(Chain {
+            root: Root::Call { path, nargs: 0 },
+            links,
+        }) => {
+            links.is_empty()
+                && (path.is("rand::thread_rng")
+                    || path.is("rand::rng")
+                    || path.is("rand::rngs::ThreadRng::default"))
+        }
+        _ => false,
+    }
+}
+
 /// futures-util constructors whose futures implement `FusedFuture` and
 /// `Unpin` (futures-util 0.3: `Ready`, `Pending`, `Lazy`, `AlwaysReady`).
 pub const FUSED_FUTURES_CTORS: &[&str] = &["ready", "ok", "err", "pending", "lazy", "always_ready"];

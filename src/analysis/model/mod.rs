@@ -9,6 +9,7 @@
 //! Rules only filter these facts.
 
 pub mod apis;
+mod local_set;
 mod macros;
 pub mod names;
 mod poll;
@@ -19,13 +20,14 @@ mod tests;
 mod tokens;
 mod walk;
 
+pub use local_set::LocalCtx;
 pub use macros::MacroStore;
 pub use names::{How, Names, Resolved};
 pub use poll::PollFacts;
 
 use super::options::Runtime;
 use super::parse::Snippet;
-use super::seeds::Seeds;
+use super::seeds::{LocalSetSeed, Seeds};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -346,6 +348,21 @@ pub struct Local {
     pub fused: bool,
     pub is_param: bool,
     pub body: BodyId,
+    /// How its value was made, when that says its type (for the crate
+    /// pass's method calls on it).
+    pub made_by: Option<MadeBy>,
+}
+
+/// What a local's declaration says of its type.
+#[derive(Clone, Debug)]
+pub enum MadeBy {
+    /// `let x: T = ..` (the type is `Local::ty`).
+    Annotated,
+    /// `Store::open(..)`, also through `?`, `.unwrap()`, `.expect(..)` and
+    /// `Arc::new(..)` / `Rc::new(..)` / `Box::new(..)`: the path called.
+    Call(Resolved),
+    /// A struct literal `Store { .. }`, also inside those wrappers.
+    Struct(Resolved),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -365,6 +382,8 @@ pub enum LiveKind {
     Guard(LockFamily),
     RefCellRef,
     Rc,
+    /// `rand::thread_rng()` / `rand::rng()`: a `ThreadRng`, which holds an `Rc`.
+    ThreadRng,
     /// `span.enter()` / `.entered()`.
     /// `span.entered()`: an `EnteredSpan`, `!Send`.
     SpanGuard,
@@ -500,6 +519,9 @@ pub struct PollFn {
 pub struct AwaitPoint {
     pub body: BodyId,
     pub range: Range<usize>,
+    /// `fut.await` of a local: the local (the crate pass follows it to the
+    /// call that built the future).
+    pub local: Option<LocalId>,
 }
 
 /// An `.await` outside async code (E0728).
@@ -587,6 +609,10 @@ pub struct Model<'a> {
     /// Sync fns that async code in other files of the crate reaches: fn
     /// body -> (fn name, the chain of calls, in words).
     pub reached_from_crate: HashMap<BodyId, (String, String)>,
+    /// Fn bodies whose `LocalSet` the crate's other files know (see
+    /// `seeds.rs`): run with none, from an entry (the chain, in words), or
+    /// inside one.
+    pub local_set_from_crate: HashMap<BodyId, LocalSetSeed>,
     /// Async blocks handed to a spawner.
     pub spawned_blocks: Vec<SpawnedBlock>,
     /// Snippet async fns whose future must be `Send` (spawned, axum handlers).
@@ -656,6 +682,7 @@ impl<'a> Model<'a> {
             spawned_blocks: Vec::new(),
             reached_via: HashMap::new(),
             reached_from_crate: HashMap::new(),
+            local_set_from_crate: HashMap::new(),
             send_targets: Vec::new(),
             async_calls: Vec::new(),
             fix_blocks: std::sync::OnceLock::new(),
@@ -777,6 +804,9 @@ fn apply_seeds(m: &mut Model<'_>, seeds: &Seeds) {
                 flavor: Flavor::CurrentThread,
                 why: why.clone(),
             });
+        }
+        if let Some(l) = seeds.local_set.get(&start) {
+            m.local_set_from_crate.insert(body, l.clone());
         }
         if let Some(why) = seeds.send.get(&start)
             && m.fns[i].is_async

@@ -304,7 +304,7 @@ pub struct Names {
     items: HashSet<String>,
     /// Every fn/method the snippet defines, by name.
     pub fns: HashMap<String, Vec<DefinedFn>>,
-    /// Field name -> the types it has in the snippet's structs.
+    /// Field name -> the distinct types it has in the snippet's structs.
     pub fields: HashMap<String, Vec<syn::Type>>,
     /// Every identifier in the text (including macro bodies and broken parts).
     pub idents: HashSet<String>,
@@ -379,6 +379,15 @@ impl Names {
                 self.nested.insert(name, full);
             }
         }
+    }
+
+    /// The imports of the blocks and inline modules around a position:
+    /// (alias, full path).
+    pub fn scoped_at(&self, at: usize) -> impl Iterator<Item = (&str, &Vec<String>)> {
+        self.scoped
+            .iter()
+            .filter(move |(r, _, _)| r.start <= at && at < r.end)
+            .map(|(_, n, v)| (n.as_str(), v))
     }
 
     /// The import of a name seen from anywhere: the top-level one, else one
@@ -594,11 +603,14 @@ pub fn collect(
             self.n.add_item(s.ident.to_string());
             for f in &s.fields {
                 if let Some(id) = &f.ident {
-                    self.n
-                        .fields
-                        .entry(id.to_string())
-                        .or_default()
-                        .push(f.ty.clone());
+                    // Each distinct type once: a name's readers ask whether
+                    // all its types agree, once per call on `self.name`,
+                    // and a file that repeats one struct shape must not
+                    // make that a scan over every copy.
+                    let types = self.n.fields.entry(id.to_string()).or_default();
+                    if !types.contains(&f.ty) {
+                        types.push(f.ty.clone());
+                    }
                 }
             }
             syn::visit::visit_item_struct(self, s);
@@ -834,6 +846,20 @@ mod tests {
             d.open().byte_range().start..d.close().byte_range().end
         });
         n
+    }
+
+    #[test]
+    fn a_field_name_keeps_each_distinct_type_once() {
+        let copies = "struct A { client: reqwest::blocking::Client }\n".repeat(50);
+        let n = names(&format!("{copies} struct B {{ client: reqwest::Client }}"));
+        let types: Vec<String> = n.fields["client"]
+            .iter()
+            .map(|t| quote::ToTokens::to_token_stream(t).to_string())
+            .collect();
+        assert_eq!(
+            types,
+            ["reqwest :: blocking :: Client", "reqwest :: Client"]
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     title: "`block_in_place` on a current-thread runtime",
     what_it_does: "Finds `tokio::task::block_in_place` in code that runs on a current-thread runtime: under `#[tokio::main(flavor = \"current_thread\")]`, a plain `#[tokio::test]` (current-thread by default), or in a future run by a `Builder::new_current_thread()` runtime.",
     why_bad: "`block_in_place` works by handing the worker's other tasks to another worker, which a current-thread runtime does not have. It panics: \"can call blocking only when running on the multi-threaded runtime\". Tests are the usual victim: code that works in `main` panics under `#[tokio::test]`.",
-    known_problems: "A fn called from a current-thread runtime defined elsewhere is not seen.",
+    known_problems: "A fn called from a current-thread runtime defined elsewhere is seen only in crate mode (`check` inside a Cargo package). A fn that asks `runtime_flavor()` anywhere is taken to guard its `block_in_place` with the answer and is not reported.",
     example: "#[tokio::test]\nasync fn loads_index() {\n    let idx = tokio::task::block_in_place(|| build_index());\n    assert!(idx.len() > 0);\n}",
     use_instead: "#[tokio::test(flavor = \"multi_thread\")]\nasync fn loads_index() {\n    let idx = tokio::task::block_in_place(|| build_index());\n    assert!(idx.len() > 0);\n}",
 };
@@ -35,6 +35,9 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
         else {
             continue;
         };
+        if checks_flavor(m, b) {
+            continue;
+        }
         let msg = format!(
             "`block_in_place` under {why} panics: \"can call blocking only when running on the multi-threaded runtime\""
         );
@@ -48,6 +51,22 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
 /// plain `#[tokio::test]` gets `(flavor = "multi_thread")`, and a
 /// `Builder::new_current_thread()` becomes `Builder::new_multi_thread()`.
 /// Not with `start_paused` (paused time needs a current-thread runtime).
+/// Whether the fn around body `b` asks the runtime for its flavour
+/// (`Handle::current().runtime_flavor()`): code that does so guards its
+/// `block_in_place` with it, and which branch runs is not ours to guess.
+fn checks_flavor(m: &Model<'_>, b: usize) -> bool {
+    let mut top = b;
+    while let Some(parent) = m.bodies[top].parent {
+        top = parent;
+    }
+    let range = &m.bodies[top].range;
+    m.calls.iter().any(|c| {
+        c.method() == Some("runtime_flavor")
+            && range.start <= c.range.start
+            && c.range.end <= range.end
+    })
+}
+
 fn fix(m: &Model<'_>, b: usize) -> Option<Fix> {
     // The body whose flavor is set: a fn with a runtime attribute, or an
     // async block handed to a runtime's `block_on`.

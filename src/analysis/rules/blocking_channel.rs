@@ -1,8 +1,8 @@
 //! blocking-channel: blocking receives, joins and waits in async context.
 
-use super::common::{Draft, root_local, used_as_result, where_};
+use super::common::{Draft, root_local, self_field, used_as_result, where_};
 use super::{RuleDoc, Sink};
-use crate::analysis::model::{Call, Callee, Local, Model, Root, apis};
+use crate::analysis::model::{Call, Callee, Local, Model, Resolved, Root, apis};
 use crate::analysis::types::Severity;
 
 pub(super) const DOC: RuleDoc = RuleDoc {
@@ -12,7 +12,7 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     fix: false,
     clippy_twins: &[],
     title: "Blocking channel receive, join or wait in async code",
-    what_it_does: "Finds `recv()` / `recv_timeout()` / `iter()` on a std `mpsc` or crossbeam receiver, `JoinHandle::join()` of a `std::thread`, `Condvar::wait` and `std::sync::Barrier::wait` in async context. `try_recv` is fine.",
+    what_it_does: "Finds `recv()` / `recv_timeout()` / `iter()` on a std `mpsc` or crossbeam receiver, `JoinHandle::join()` of a `std::thread`, `Condvar::wait` (`wait_while`, `wait_timeout`, `wait_timeout_while`) and `std::sync::Barrier::wait` in async context; the receiver may be a local or a `self` field whose struct in the snippet declares its type. `try_recv` is fine.",
     why_bad: "These wait on another thread or task without yielding: the worker thread stops. If the sender is a task on the same runtime, it may never get to run: a deadlock, certain on a current-thread runtime.",
     known_problems: "The receiver must be visibly std/crossbeam: built in the snippet (`mpsc::channel()` without a capacity is std's), typed so, or its result used as a `Result` (`.recv().unwrap()`, `?`, `Ok(..)` patterns) which tokio's `recv().await` never is.",
     example: "async fn collect(rx: std::sync::mpsc::Receiver<Job>) {\n    while let Ok(job) = rx.recv() {\n        job.run().await;\n    }\n}",
@@ -20,15 +20,18 @@ pub(super) const DOC: RuleDoc = RuleDoc {
 };
 
 /// A receiver / handle known to block: built by std or crossbeam, or typed so.
-fn blocking_local(l: &Local, what: &str) -> bool {
-    let ty_blocking = l.ty.iter().any(|t| {
+fn blocking_type(tys: &[Resolved], what: &str) -> bool {
+    tys.iter().any(|t| {
         let s = t.text();
         (s.starts_with("std::sync::mpsc") || s.starts_with("crossbeam")) && what == "recv"
             || s.starts_with("std::thread::JoinHandle") && what == "join"
             || s.starts_with("std::sync::Condvar") && what == "wait"
             || s.starts_with("std::sync::Barrier") && what == "barrier"
-    });
-    if ty_blocking {
+    })
+}
+
+fn blocking_local(l: &Local, what: &str) -> bool {
+    if blocking_type(&l.ty, what) {
         return true;
     }
     let Some(init) = &l.init else { return false };
@@ -61,7 +64,12 @@ fn blocking_local(l: &Local, what: &str) -> bool {
 fn describe(m: &Model<'_>, c: &Call<'_>, name: &str) -> Option<&'static str> {
     let local =
         root_local(m, c).filter(|_| c.receiver.as_ref().is_some_and(|r| r.links.is_empty()));
-    let known = |what: &str| local.is_some_and(|l| blocking_local(l, what));
+    // A `self.field` typed in the snippet (`condvar: Condvar` with std's `use`).
+    let field = self_field(m, c).map(|(_, tys)| tys);
+    let known = |what: &str| {
+        local.is_some_and(|l| blocking_local(l, what))
+            || field.as_ref().is_some_and(|t| blocking_type(t, what))
+    };
     match (name, c.nargs()) {
         ("recv", 0) | ("recv_timeout", 1) | ("recv_deadline", 1) => {
             (known("recv") || used_as_result(c)).then_some("a blocking channel receive")
@@ -70,9 +78,10 @@ fn describe(m: &Model<'_>, c: &Call<'_>, name: &str) -> Option<&'static str> {
         ("join", 0) => {
             (known("join") || used_as_result(c)).then_some("`JoinHandle::join` of a thread")
         }
-        ("wait" | "wait_while" | "wait_timeout", 1 | 2) => (known("wait")
-            || (used_as_result(c) && m.names.mentions("Condvar")))
-        .then_some("`Condvar::wait`"),
+        ("wait" | "wait_while" | "wait_timeout", 1 | 2) | ("wait_timeout_while", 3) => {
+            (known("wait") || (used_as_result(c) && m.names.mentions("Condvar")))
+                .then_some("`Condvar::wait`")
+        }
         ("wait", 0) => known("barrier").then_some("`std::sync::Barrier::wait`"),
         _ => None,
     }
@@ -100,7 +109,7 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
             "join" => {
                 "`.await` a `tokio::task::JoinHandle` instead, or join the thread inside `spawn_blocking`"
             }
-            "wait" | "wait_while" | "wait_timeout" => {
+            "wait" | "wait_while" | "wait_timeout" | "wait_timeout_while" => {
                 "use `tokio::sync::Notify` (or a tokio `Barrier`) and `.await` it"
             }
             _ => {

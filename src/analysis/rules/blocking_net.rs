@@ -1,6 +1,6 @@
 //! blocking-net: std sockets, `reqwest::blocking` and `ureq` in async context.
 
-use super::common::{Draft, offload, root_local, where_};
+use super::common::{Draft, offload, root_local, self_field, where_};
 use super::fixkit;
 use super::{RuleDoc, Sink};
 use crate::analysis::fix::{Fix, FixSafety};
@@ -136,37 +136,24 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
                     );
                     continue;
                 }
+                // A `self.client` field whose struct declares a blocking client.
+                if let Some((field, tys)) = self_field(m, c) {
+                    if tys.iter().any(blocking_client_type) && client_call(name) {
+                        out.emit(client_request(c, sev, &format!("self.{field}"), name, &w));
+                    }
+                    continue;
+                }
                 let Some(l) = root_local(m, c) else { continue };
                 if c.receiver.as_ref().is_some_and(|r| !r.links.is_empty()) {
                     continue;
                 }
-                let blocking_client = l
-                    .ty
-                    .iter()
-                    .any(|t| t.starts_with("reqwest::blocking") || t.root() == "ureq")
+                let blocking_client = l.ty.iter().any(blocking_client_type)
                     || l.init
                         .as_ref()
                         .and_then(|i| i.root_path())
                         .is_some_and(|p| p.starts_with("reqwest::blocking") || p.root() == "ureq");
-                if blocking_client
-                    && matches!(
-                        name.as_str(),
-                        "get" | "post" | "put" | "delete" | "send" | "call" | "execute"
-                    )
-                {
-                    let msg = format!(
-                        "`{}` is a blocking HTTP client; `.{name}(..)` {w} blocks the worker",
-                        l.name
-                    );
-                    out.emit(
-                        Draft::new(
-                            c.range.clone(),
-                            sev,
-                            msg,
-                            "use the async `reqwest::Client` and `.await` its calls",
-                        )
-                        .fixable(false),
-                    );
+                if blocking_client && client_call(name) {
+                    out.emit(client_request(c, sev, &l.name, name, &w));
                     continue;
                 }
                 if !SOCKET_IO.contains(&name.as_str()) {
@@ -197,6 +184,30 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
             Callee::Other => {}
         }
     }
+}
+
+/// A request made through a blocking HTTP client named `client`.
+fn client_request(c: &Call<'_>, sev: Severity, client: &str, name: &str, w: &str) -> Draft {
+    Draft::new(
+        c.range.clone(),
+        sev,
+        format!("`{client}` is a blocking HTTP client; `.{name}(..)` {w} blocks the worker"),
+        "use the async `reqwest::Client` and `.await` its calls",
+    )
+    .fixable(false)
+}
+
+/// A blocking HTTP client's type (`reqwest::blocking::Client`, `ureq::Agent`).
+fn blocking_client_type(t: &Resolved) -> bool {
+    t.starts_with("reqwest::blocking") || t.root() == "ureq"
+}
+
+/// Methods of a blocking client that make (or send) a request.
+fn client_call(name: &str) -> bool {
+    matches!(
+        name,
+        "get" | "post" | "put" | "delete" | "send" | "call" | "execute"
+    )
 }
 
 fn tokio_fixes(m: &Model<'_>, c: &Call<'_>) -> bool {

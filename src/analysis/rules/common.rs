@@ -3,10 +3,13 @@
 
 use super::RuleDoc;
 use crate::analysis::fix::Fix;
-use crate::analysis::model::{BodyKind, Call, ClosureRole, Ctx, Local, Model, Root};
+use crate::analysis::model::{
+    BodyKind, Call, ClosureRole, Ctx, Link, Local, Model, Resolved, Root, names,
+};
 use crate::analysis::options::Runtime;
 use crate::analysis::source::LineIndex;
 use crate::analysis::types::{Finding, Severity};
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// A finding before it gets its rule's metadata and its line/column span.
@@ -108,8 +111,10 @@ impl<'i> Sink<'i> {
     }
 }
 
-/// "inside an async fn", "inside an async block"...
-pub fn where_(m: &Model<'_>, call: &Call<'_>) -> String {
+/// "inside an async fn", "inside an async block"... Borrowed in the common
+/// case: two rules ask for it for every call in async code, before they
+/// know whether they report the call.
+pub fn where_(m: &Model<'_>, call: &Call<'_>) -> Cow<'static, str> {
     let Some(b) = call.body else {
         return "in async code".into();
     };
@@ -136,13 +141,14 @@ pub fn where_(m: &Model<'_>, call: &Call<'_>) -> String {
             }
             BodyKind::SyncFn => {
                 if let Some((name, chain)) = m.reached_from_crate.get(&id) {
-                    return format!("in `{name}`, a sync fn {chain}");
+                    return format!("in `{name}`, a sync fn {chain}").into();
                 }
                 if let Some((name, site)) = m.reached_via.get(&id) {
                     return format!(
                         "in `{name}`, a sync fn that async code calls (line {})",
                         line_of(m, site.start)
-                    );
+                    )
+                    .into();
                 }
                 "in async code"
             }
@@ -159,6 +165,27 @@ pub fn root_local<'m>(m: &'m Model<'_>, call: &Call<'_>) -> Option<&'m Local> {
         Root::Local(id) => m.locals.get(*id),
         _ => None,
     }
+}
+
+/// The receiver `self.field` of a method call (no other link): the
+/// field's name and its type paths (outermost first), when every struct
+/// of the snippet with a field of that name declares the same type.
+pub fn self_field<'m>(m: &Model<'_>, call: &'m Call<'_>) -> Option<(&'m str, Vec<Resolved>)> {
+    let r = call.receiver.as_ref()?;
+    let (Root::SelfValue, [Link::Field(f)]) = (&r.root, r.links.as_slice()) else {
+        return None;
+    };
+    let mut seen: Option<Vec<Resolved>> = None;
+    for t in m.names.fields.get(f)? {
+        let mut v = Vec::new();
+        names::type_paths(&m.names, t, &mut v);
+        match &seen {
+            None => seen = Some(v),
+            Some(x) if x.iter().map(|p| &p.segs).eq(v.iter().map(|p| &p.segs)) => {}
+            Some(_) => return None,
+        }
+    }
+    Some((f.as_str(), seen?))
 }
 
 /// The async sleep of the runtime in use.

@@ -12,9 +12,9 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     fix: true,
     clippy_twins: &[],
     title: "`!Send` value held across an `.await` in a spawned future",
-    what_it_does: "Inside a future that must be `Send` (an async block passed to `tokio::spawn` or `JoinSet::spawn`, an async fn such a block spawns or awaits, an `#[async_trait]` method), finds an `Rc`, a `RefCell` borrow, a std or `parking_lot` lock guard, or a span guard from `Span::entered()` (`EnteredSpan`) alive at an `.await`, including one ended by `drop(g)` before the await: rustc still counts it.",
+    what_it_does: "Inside a future that must be `Send` (an async block passed to `tokio::spawn` or `JoinSet::spawn`, an async fn such a block spawns or awaits, an `#[async_trait]` method), finds an `Rc`, a `RefCell` borrow, a `ThreadRng` (`rand::thread_rng()`), a std or `parking_lot` lock guard, or a span guard from `Span::entered()` (`EnteredSpan`) alive at an `.await`, including one ended by `drop(g)` before the await: rustc still counts it.",
     why_bad: "The compiler rejects it: \"future cannot be sent between threads safely\" with \"note: future is not `Send` as this value is used across an await\". The error points at the spawn, far from the cause; the `drop(g)` that looks like a fix does not satisfy it.",
-    known_problems: "`span.enter()` returns `Entered<'_>`, which is `Send` in tracing 0.1: holding it across `.await` compiles and is reported by `span-enter-across-await` instead. Types are read from constructors and annotations in the snippet (`Rc::new`, `.lock()`, `.borrow()`); values of unknown types are not tracked. Whether a fn is spawned is followed through the snippet's own calls only.",
+    known_problems: "`span.enter()` returns `Entered<'_>`, which is `Send` in tracing 0.1: holding it across `.await` compiles and is reported by `span-enter-across-await` instead. Types are read from constructors and annotations in the snippet (`Rc::new`, `.lock()`, `.borrow()`); values of unknown types are not tracked. Whether a fn is spawned is followed through the snippet's own calls; `check` on a Cargo package follows it across the crate's files too (a future spawned directly, through a local, through `.instrument(..)`, or awaited in a spawned block), never through a generic or a future passed in as a parameter.",
     example: "tokio::spawn(async move {\n    let mut guard = state.lock().unwrap();\n    guard.hits += 1;\n    drop(guard);\n    notify.send(()).await;\n});",
     use_instead: "tokio::spawn(async move {\n    {\n        let mut guard = state.lock().unwrap();\n        guard.hits += 1;\n    } // the guard's scope ends before the await\n    notify.send(()).await;\n});",
 };
@@ -30,6 +30,7 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
         };
         let what = match live.kind {
             LiveKind::Rc => "an `Rc`".to_string(),
+            LiveKind::ThreadRng => "a `ThreadRng`, which holds an `Rc`".to_string(),
             LiveKind::RefCellRef => format!("a `RefCell` borrow from `{}`", live.desc),
             LiveKind::Guard(_) => format!("a lock guard from `{}`", live.desc),
             LiveKind::SpanGuard => format!("an `EnteredSpan` from `{}`", live.desc),
@@ -37,7 +38,7 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
         };
         let subject = match (&live.kind, &live.via) {
             (
-                LiveKind::Rc,
+                LiveKind::Rc | LiveKind::ThreadRng,
                 crate::analysis::model::Via::Binding(n) | crate::analysis::model::Via::Param(n),
             ) => format!("`{n}` ({what})"),
             _ => what,
@@ -54,6 +55,9 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
         let help = match live.kind {
             LiveKind::Rc => {
                 "use `Arc`, or end the `Rc`'s scope before the `.await`; or run the future with `spawn_local` on a `LocalSet`"
+            }
+            LiveKind::ThreadRng => {
+                "draw the numbers in a block that ends before the `.await`, or use a `Send` generator (`rand::rngs::StdRng` seeded from `ThreadRng`, or `SmallRng`)"
             }
             _ => {
                 "put the value in a block that ends before the `.await` (a `drop` call is not enough), or use a `Send` alternative (`tokio::sync::Mutex`, `Arc`)"

@@ -4,8 +4,8 @@ use super::common::Draft;
 use super::fixkit;
 use super::{RuleDoc, Sink};
 use crate::analysis::fix::{Fix, FixSafety};
-use crate::analysis::model::{BodyKind, Call, Callee, ClosureRole, Ctx, Flavor, Model, Use};
-use crate::analysis::options::Runtime;
+use crate::analysis::model::{BodyKind, Call, ClosureRole, Ctx, LocalCtx, Model, Use};
+use crate::analysis::seeds::LocalSetSeed;
 use crate::analysis::types::Severity;
 
 pub(super) const DOC: RuleDoc = RuleDoc {
@@ -17,52 +17,62 @@ pub(super) const DOC: RuleDoc = RuleDoc {
     title: "`spawn_local` without a `LocalSet`",
     what_it_does: "Finds `tokio::task::spawn_local` where the snippet sets up no `LocalSet` (`run_until`, `block_on`, `spawn_local` on the set) and no `LocalRuntime` (or `flavor = \"local\"`).",
     why_bad: "tokio panics at runtime: \"`spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime`\". `#[tokio::main]` alone does not provide one.",
-    known_problems: "A `LocalSet` set up by the caller, outside the snippet, is not seen; calls in sync wrapper fns are left to their callers and not reported. `spawn_local` of other crates (`wasm_bindgen_futures`, `async_std`, glib) is not reported.",
+    known_problems: "On a snippet or a file alone, a `LocalSet` set up by the caller is not seen, and calls in sync wrapper fns are left to their callers and not reported. In `check` on a Cargo package, the crate's calls are followed: a fn reached from `#[tokio::main]`, `#[tokio::test]` or a `Builder` runtime with no `LocalSet` on the way is reported with the chain (sync wrappers too); a fn not reached so, in a package that sets up a `LocalSet` or `LocalRuntime` somewhere, is not reported (the calls the pass cannot follow, such as a future bound to a local and run later, are taken to run in it). `spawn_local` of other crates (`wasm_bindgen_futures`, `async_std`, glib) is not reported.",
     example: "#[tokio::main]\nasync fn main() {\n    let data = Rc::new(42);\n    tokio::task::spawn_local(async move { println!(\"{data}\") }).await.unwrap();\n}",
     use_instead: "#[tokio::main]\nasync fn main() {\n    let local = tokio::task::LocalSet::new();\n    local.run_until(async {\n        let data = Rc::new(42);\n        tokio::task::spawn_local(async move { println!(\"{data}\") }).await.unwrap();\n    }).await;\n}",
 };
 
 pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
-    let n = &m.names;
-    if n.mentions("LocalSet")
-        || n.mentions("LocalRuntime")
-        || n.mentions("run_until")
-        || n.mentions("build_local")
-        || n.mentions("LocalOptions")
-    {
+    let sets_up_local = m.sets_up_local();
+    // What the crate pass knows of the fns of this file (empty alone).
+    let from_crate = &m.local_set_from_crate;
+    if sets_up_local && from_crate.is_empty() {
         return;
     }
-    if m.bodies
-        .iter()
-        .any(|b| matches!(&b.flavor, Some(f) if f.flavor == Flavor::Local))
-    {
-        return;
-    }
+    let args = if from_crate.is_empty() {
+        Vec::new()
+    } else {
+        m.local_set_args()
+    };
     for c in &m.calls {
-        let Callee::Path(p) = &c.callee else { continue };
-        if p.last() != "spawn_local" {
+        if !m.is_tokio_spawn_local(c) {
             continue;
         }
-        // A sync wrapper (`fn spawn_local<F>(f: F)`) leaves the LocalSet to its caller.
-        if !c.ctx.is_asyncish() {
-            continue;
+        // The crate's answer holds for the fn's own code only (not in a
+        // closure or block run elsewhere).
+        let seed = c
+            .body
+            .and_then(|b| m.enclosing_fn(b))
+            .and_then(|f| from_crate.get(&f.body))
+            .filter(|_| m.local_ctx(c, &args) == LocalCtx::Inherit);
+        match seed {
+            Some(LocalSetSeed::Inside) => continue,
+            Some(LocalSetSeed::Outside(chain)) => {
+                let msg = format!(
+                    "`spawn_local` here runs with no `LocalSet` or `LocalRuntime`: this fn is reached from {chain}, with none on the way; it panics: \"`spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime`\""
+                );
+                let help = "run the entry's body inside `tokio::task::LocalSet::new().run_until(async { .. }).await`, or use `tokio::spawn` if the future is `Send`";
+                out.emit(Draft::new(c.range.clone(), Severity::Error, msg, help));
+            }
+            None => {
+                // A sync wrapper (`fn spawn_local<F>(f: F)`) leaves the LocalSet to its caller.
+                if sets_up_local || !c.ctx.is_asyncish() {
+                    continue;
+                }
+                let tokio = c.path().is_some_and(|p| p.starts_with("tokio"));
+                let assumption = (!tokio).then(|| {
+                    "assumed `spawn_local` is `tokio::task::spawn_local` (no `use` line imports it)"
+                        .to_string()
+                });
+                let msg = "`spawn_local` with no `LocalSet` or `LocalRuntime` in this code panics: \"`spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime`\"";
+                let help = "run this code inside `tokio::task::LocalSet::new().run_until(async { .. }).await`, or use `tokio::spawn` if the future is `Send`";
+                out.emit(
+                    Draft::new(c.range.clone(), Severity::Error, msg, help)
+                        .assume(assumption)
+                        .with_fix(fix(m, c)),
+                );
+            }
         }
-        let tokio = p.starts_with("tokio");
-        let bare = p.unresolved() && (p.segs.len() == 1 || p.segs == ["task", "spawn_local"]);
-        if !(tokio || bare && m.runtime == Runtime::Tokio) {
-            continue;
-        }
-        let assumption = (!tokio).then(|| {
-            "assumed `spawn_local` is `tokio::task::spawn_local` (no `use` line imports it)"
-                .to_string()
-        });
-        let msg = "`spawn_local` with no `LocalSet` or `LocalRuntime` in this code panics: \"`spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime`\"";
-        let help = "run this code inside `tokio::task::LocalSet::new().run_until(async { .. }).await`, or use `tokio::spawn` if the future is `Send`";
-        out.emit(
-            Draft::new(c.range.clone(), Severity::Error, msg, help)
-                .assume(assumption)
-                .with_fix(fix(m, c)),
-        );
     }
 }
 

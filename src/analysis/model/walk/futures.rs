@@ -94,6 +94,44 @@ impl<'a> Walker<'_, 'a> {
         }
     }
 
+    /// The constructor or struct literal that makes a `let`'s value, through
+    /// `?`, `.unwrap()`, `.expect(..)` and the `Arc`/`Rc`/`Box` wrappers
+    /// (whose methods the value has by auto-deref).
+    pub(super) fn made_by(&self, e: &Expr) -> Option<MadeBy> {
+        let mut cur = e;
+        for _ in 0..8 {
+            match strip(cur) {
+                Expr::Try(t) => cur = &t.expr,
+                Expr::MethodCall(mc)
+                    if matches!(mc.method.to_string().as_str(), "unwrap" | "expect") =>
+                {
+                    cur = &mc.receiver
+                }
+                Expr::Call(c) => {
+                    let segs = syntax::path_segs(&c.func)?;
+                    let p = self.resolve_at(&segs, &c.func);
+                    let n = p.segs.len();
+                    let wrapper = n >= 2
+                        && matches!(p.segs[n - 2].as_str(), "Arc" | "Rc" | "Box")
+                        && p.last() == "new"
+                        && (n == 2 || matches!(p.root(), "std" | "alloc"))
+                        && c.args.len() == 1;
+                    if !wrapper {
+                        return Some(MadeBy::Call(p));
+                    }
+                    cur = c.args.first()?;
+                }
+                Expr::Struct(st) if st.qself.is_none() => {
+                    let segs = syntax::path_idents(&st.path);
+                    let at = self.unit.start_of(syntax::first_span(cur));
+                    return Some(MadeBy::Struct(self.m.names.resolve_in(&segs, || at)));
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
     /// Types suggested by a constructor (`Arc::new(Mutex::new(0))` -> Arc, Mutex).
     pub(super) fn ctor_types(&self, e: &Expr) -> Vec<Resolved> {
         let mut out = Vec::new();

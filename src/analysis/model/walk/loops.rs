@@ -63,19 +63,7 @@ impl<'a> Walker<'_, 'a> {
         let header = self.range(x.while_token.span, last_span(&x.cond));
         let counting = matches!(strip(&x.cond), Expr::Binary(b) if matches!(b.op, syn::BinOp::Lt(_) | syn::BinOp::Le(_) | syn::BinOp::Gt(_) | syn::BinOp::Ge(_)));
         self.push_loop(LoopKind::While, header, counting, None);
-        if has_let(&x.cond) {
-            self.push_temp(Via::Scrutinee);
-            self.push_scope();
-            self.cond(&x.cond);
-            self.block(&x.body);
-            self.pop_scope();
-            self.pop_temp();
-        } else {
-            self.push_temp(Via::Temporary);
-            self.expr(&x.cond, Use::Other);
-            self.pop_temp();
-            self.block(&x.body);
-        }
+        self.guarded_block(&x.cond, &x.body);
         self.pop_loop();
     }
 

@@ -517,7 +517,12 @@ impl<'m, 'a> Walker<'m, 'a> {
                 self.expr(&x.base, Use::Await);
                 let r = self.range(x.await_token.span, x.await_token.span);
                 self.mut_ref_await(&x.base);
+                let n = self.m.awaits.len();
                 self.record_await(r);
+                let local = self.local_of(&x.base);
+                if let Some(a) = self.m.awaits.get_mut(n) {
+                    a.local = local;
+                }
                 self.end_moved_since(moved);
             }
             Expr::Binary(x) => {
@@ -648,23 +653,29 @@ impl<'m, 'a> Walker<'m, 'a> {
     }
 
     fn if_expr(&mut self, x: &'a syn::ExprIf) {
-        if has_let(&x.cond) {
-            // `if let` (and let chains): scrutinee temporaries live through
-            // the then-block; edition 2024 drops them before `else`.
+        self.guarded_block(&x.cond, &x.then_branch);
+        if let Some((_, els)) = &x.else_branch {
+            self.expr(els, Use::Other);
+        }
+    }
+
+    /// A block run when `cond` holds (`if` and `while`). With a `let`
+    /// (and let chains), the scrutinee's temporaries and bindings live
+    /// through the block (edition 2024 drops them before `else`); a plain
+    /// condition's temporaries end before it.
+    pub(super) fn guarded_block(&mut self, cond: &'a Expr, body: &'a syn::Block) {
+        if has_let(cond) {
             self.push_temp(Via::Scrutinee);
             self.push_scope();
-            self.cond(&x.cond);
-            self.block(&x.then_branch);
+            self.cond(cond);
+            self.block(body);
             self.pop_scope();
             self.pop_temp();
         } else {
             self.push_temp(Via::Temporary);
-            self.expr(&x.cond, Use::Other);
+            self.expr(cond, Use::Other);
             self.pop_temp();
-            self.block(&x.then_branch);
-        }
-        if let Some((_, els)) = &x.else_branch {
-            self.expr(els, Use::Other);
+            self.block(body);
         }
     }
 

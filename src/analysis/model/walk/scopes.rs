@@ -148,6 +148,7 @@ impl<'a> Walker<'_, 'a> {
         self.m.awaits.push(AwaitPoint {
             body,
             range: at.clone(),
+            local: None,
         });
         let mut seen = Vec::new();
         for s in &f.scopes {
@@ -235,6 +236,13 @@ impl<'a> Walker<'_, 'a> {
         {
             ty_paths = self.ctor_types(e);
         }
+        let made_by = if ty.is_some() {
+            Some(MadeBy::Annotated)
+        } else if tuple_index.is_none() {
+            init.and_then(|e| self.made_by(e))
+        } else {
+            None
+        };
         let init_chain = init.map(|e| self.chain(e));
         let future = if tuple_index.is_none() {
             init.and_then(|e| self.future_kind(e))
@@ -246,6 +254,11 @@ impl<'a> Walker<'_, 'a> {
         let body = self.cur_body().unwrap_or(0);
         let id = self.m.locals.len();
         let rc = apis::is_rc(&ty_paths);
+        let rng = if ty.is_some() {
+            apis::is_thread_rng(&ty_paths, None)
+        } else {
+            apis::is_thread_rng(&[], init_chain.as_ref())
+        };
         self.m.locals.push(Local {
             name: name.clone(),
             decl: decl.clone(),
@@ -257,20 +270,29 @@ impl<'a> Walker<'_, 'a> {
             fused,
             is_param,
             body,
+            made_by,
         });
         let async_frame = self.frames.last().is_some_and(|f| f.kind.is_async());
-        if rc && async_frame {
+        if (rc || rng) && async_frame {
             let lid = self.m.lives.len();
             let via = if is_param {
                 Via::Param(name.clone())
             } else {
                 Via::Binding(name.clone())
             };
+            let (kind, desc) = if rc {
+                (LiveKind::Rc, format!("`{name}` (an `Rc`)"))
+            } else {
+                (
+                    LiveKind::ThreadRng,
+                    format!("`{name}` (a `ThreadRng`, which holds an `Rc`)"),
+                )
+            };
             self.m.lives.push(Live {
-                kind: LiveKind::Rc,
+                kind,
                 via,
                 range: decl.clone(),
-                desc: format!("`{name}` (an `Rc`)"),
+                desc,
                 assumption: None,
             });
             if let Some(s) = self.frames.last_mut().and_then(|f| f.scopes.last_mut()) {
