@@ -386,7 +386,9 @@ pub fn summarize(m: &Model<'_>) -> FileSummary {
             }
             _ => Site::Other,
         };
-        let current_thread = match m.flavor(b) {
+        // `rt.block_on(run())`: `run`'s future runs on `rt`, whatever the
+        // fn around the call runs on.
+        let current_thread = match m.block_on_flavor(&c.range).or_else(|| m.flavor(b)) {
             Some(RuntimeFlavor {
                 flavor: Flavor::CurrentThread,
                 why,

@@ -615,6 +615,10 @@ pub struct Model<'a> {
     pub local_set_from_crate: HashMap<BodyId, LocalSetSeed>,
     /// Async blocks handed to a spawner.
     pub spawned_blocks: Vec<SpawnedBlock>,
+    /// Calls handed straight to a runtime's `block_on` (`rt.block_on(run())`):
+    /// the call's range and the runtime's flavor, which the future the
+    /// call builds runs on.
+    pub block_on_calls: Vec<(Range<usize>, RuntimeFlavor)>,
     /// Snippet async fns whose future must be `Send` (spawned, axum handlers).
     pub(crate) send_targets: Vec<SendTarget>,
     /// Calls of snippet async fns.
@@ -680,6 +684,7 @@ impl<'a> Model<'a> {
             captures: Vec::new(),
             borrows: Vec::new(),
             spawned_blocks: Vec::new(),
+            block_on_calls: Vec::new(),
             reached_via: HashMap::new(),
             reached_from_crate: HashMap::new(),
             local_set_from_crate: HashMap::new(),
@@ -750,6 +755,15 @@ impl<'a> Model<'a> {
             cur = self.bodies[id].parent;
         }
         None
+    }
+
+    /// The runtime flavor the future a call builds runs on, when the call
+    /// is handed straight to a `block_on`.
+    pub fn block_on_flavor(&self, call: &Range<usize>) -> Option<&RuntimeFlavor> {
+        self.block_on_calls
+            .iter()
+            .find(|(r, _)| r == call)
+            .map(|(_, f)| f)
     }
 
     /// The runtime flavor a body runs on, with why, when the snippet says.

@@ -800,7 +800,15 @@ impl<'m, 'a> Walker<'m, 'a> {
                 }
                 self.pop_scope();
             }
-            _ => self.expr(a, Use::Arg),
+            _ => {
+                if let ArgRole::BlockOn { flavor: Some(f) } = role
+                    && matches!(strip(a), Expr::Call(_) | Expr::MethodCall(_))
+                {
+                    let r = self.expr_range(strip(a));
+                    self.m.block_on_calls.push((r, f.clone()));
+                }
+                self.expr(a, Use::Arg)
+            }
         }
         if let ArgRole::Spawn {
             what, send: true, ..
