@@ -6,14 +6,16 @@
 //! `spawn_local`, not `spawn_blocking`) or boxed with `.boxed()`:
 //! - straight: `tokio::spawn(worker::run())`;
 //! - through wrappers that are `Send` exactly when the future is:
-//!   `.instrument(..)`, `.in_current_span()`, `Box::pin(..)`;
+//!   `.instrument(..)`, `.in_current_span()`, `Box::pin(..)`, tokio's
+//!   `timeout(d, ..)` and `timeout_at(t, ..)`;
 //! - through a local bound by `let` to one of these:
 //!   `let f = worker::run(); tokio::spawn(f);`;
 //! - as an async block bound to a local, then spawned: the calls that
 //!   block awaits must be `Send`.
 //!
-//! And a local bound to a call and awaited later (`let f = run(); f.await`)
-//! is that call awaited there. Anything else (a parameter, a destructured
+//! And a local bound to a call and awaited later (`let f = run(); f.await`),
+//! or a call awaited through these wrappers (`timeout(d, run()).await`), is
+//! that call awaited there. Anything else (a parameter, a destructured
 //! or twice-bound local, a field) says nothing: the call is not marked.
 //!
 //! Lookups go through indexes built once per file, so a file with
@@ -166,11 +168,19 @@ impl<'m, 'a> Index<'m, 'a> {
         found.next().is_none().then_some(*b)
     }
 
-    /// Call `t`, or the call a chain of [`SEND_WRAPPERS`] and `Box::pin` wraps.
+    /// Call `t`, or the call a chain of [`SEND_WRAPPERS`], `Box::pin` and
+    /// tokio's timeouts wraps.
     fn unwrap(&self, mut t: usize) -> Option<usize> {
         // Each step goes to a call strictly inside the last one.
         for _ in 0..self.m.calls.len() {
             let c = &self.m.calls[t];
+            // `timeout(d, f)`: a `Timeout<F>` is `Send` when `F` is.
+            if let (Some(p), [_, fut]) = (c.path(), c.args.as_slice())
+                && (p.is("tokio::time::timeout") || p.is("tokio::time::timeout_at"))
+            {
+                t = self.arg_call(&fut.range, c.body)?;
+                continue;
+            }
             // `Box::pin(f)`: a `Pin<Box<F>>` is `Send` when `F` is.
             if let (Some(p), [arg]) = (c.path(), c.args.as_slice())
                 && p.last() == "pin"
@@ -266,6 +276,15 @@ pub fn find(m: &Model<'_>) -> Spawned {
             if let Some(j) = top.and_then(|t| ix.unwrap(t)) {
                 out.calls.insert(j, (what.clone(), a.range.clone()));
             }
+        }
+    }
+    // `timeout(d, work::run()).await`: `run`'s future is awaited there.
+    for (i, c) in m.calls.iter().enumerate() {
+        if c.parent == Use::Await
+            && let Some(j) = ix.unwrap(i).filter(|&j| j != i)
+            && let Some(b) = c.body
+        {
+            out.awaited.insert(j, (b, c.range.clone()));
         }
     }
     for a in &m.awaits {

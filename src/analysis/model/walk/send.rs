@@ -51,10 +51,24 @@ pub(in crate::analysis::model) fn propagate_send(m: &mut Model<'_>) {
 
 impl<'a> Walker<'_, 'a> {
     /// `tokio::spawn(handle(conn))`: `handle`'s future must be `Send`.
-    pub(super) fn spawned_call(&mut self, a: &Expr, what: &str) {
+    /// Through wrappers whose future is `Send` exactly when the wrapped one
+    /// is: `timeout(d, handle(conn))`, `Box::pin(..)`, `.instrument(..)`.
+    pub(super) fn spawned_call(&mut self, a: &'a Expr, what: &str) {
         match strip(a) {
             Expr::Call(c) => {
                 if let Some(segs) = syntax::path_segs(&c.func) {
+                    let path = self.resolve_at(&segs, &c.func);
+                    let wrapped =
+                        if path.is("tokio::time::timeout") || path.is("tokio::time::timeout_at") {
+                            c.args.iter().nth(1)
+                        } else if path.is("std::boxed::Box::pin") || path.is("Box::pin") {
+                            c.args.first()
+                        } else {
+                            None
+                        };
+                    if let Some(inner) = wrapped {
+                        return self.spawned_call(inner, what);
+                    }
                     let last = segs.last().cloned().unwrap_or_default();
                     if self.m.names.async_fn(&last, false) {
                         self.m.send_targets.push(SendTarget {
@@ -64,6 +78,9 @@ impl<'a> Walker<'_, 'a> {
                         });
                     }
                 }
+            }
+            Expr::MethodCall(mc) if mc.method == "instrument" || mc.method == "in_current_span" => {
+                self.spawned_call(&mc.receiver, what)
             }
             Expr::MethodCall(mc) => {
                 let n = mc.method.to_string();
