@@ -276,7 +276,7 @@ pub fn summarize_and_probe(m: &mut Model<'_>) -> FileSummary {
         }
     }
     for c in &m.captures {
-        if let Some(i) = innermost(&s, &c.range) {
+        if let Some(i) = innermost(&s, &c.site.range) {
             s.fns[i].holds_non_send = true;
         }
     }

@@ -353,6 +353,18 @@ pub struct Local {
     pub made_by: Option<MadeBy>,
 }
 
+impl Local {
+    /// A `rand::rngs::ThreadRng`, by its declared type or, when none is
+    /// written, its constructor (`Local::ty` then holds only a guess).
+    pub fn is_thread_rng(&self) -> bool {
+        if matches!(self.made_by, Some(MadeBy::Annotated)) {
+            apis::is_thread_rng(&self.ty, None)
+        } else {
+            apis::is_thread_rng(&[], self.init.as_ref())
+        }
+    }
+}
+
 /// What a local's declaration says of its type.
 #[derive(Clone, Debug)]
 pub enum MadeBy {
@@ -534,6 +546,14 @@ pub struct BadAwait {
     pub fn_name: Option<String>,
 }
 
+/// A `!Send` local of an outer scope captured by an async block.
+#[derive(Clone, Debug)]
+pub struct Captured {
+    pub site: OuterUse,
+    /// What the local is, as rule messages print it ("an `Rc`").
+    pub what: &'static str,
+}
+
 /// A local of an outer scope (or `self`) used inside an async block.
 #[derive(Clone, Debug)]
 pub struct OuterUse {
@@ -598,9 +618,9 @@ pub struct Model<'a> {
     pub awaits: Vec<AwaitPoint>,
     /// `.await` outside async code.
     pub bad_awaits: Vec<BadAwait>,
-    /// `!Send` locals (`Rc`) of an outer scope used inside an async block,
-    /// which captures them.
-    pub captures: Vec<OuterUse>,
+    /// `!Send` locals (`Rc`, `ThreadRng`) of an outer scope used inside an
+    /// async block, which captures them.
+    pub captures: Vec<Captured>,
     /// Outer locals (and `self`) used inside an async block. A block
     /// without `move` captures by reference the ones only borrowed there.
     pub borrows: Vec<OuterUse>,

@@ -78,11 +78,15 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
     }
 }
 
-/// `Rc`s captured by a spawned async block that awaits: the future holds them.
+/// `Rc`s (and `ThreadRng`s) captured by a spawned async block that
+/// awaits: the future holds them.
 pub(super) fn check_captures(m: &Model<'_>, out: &mut Sink<'_>) {
     let mut seen = std::collections::HashSet::new();
-    for crate::analysis::model::OuterUse {
-        body, name, range, ..
+    for crate::analysis::model::Captured {
+        site: crate::analysis::model::OuterUse {
+            body, name, range, ..
+        },
+        what,
     } in &m.captures
     {
         let Some(reason) = m.send_reason(*body) else {
@@ -95,7 +99,7 @@ pub(super) fn check_captures(m: &Model<'_>, out: &mut Sink<'_>) {
             continue;
         }
         let msg = format!(
-            "`{name}` is an `Rc` captured by this async block, so the future holds it at the `.await` on line {} and must be `Send` ({reason}): error \"future cannot be sent between threads safely\"",
+            "`{name}` is {what} captured by this async block, so the future holds it at the `.await` on line {} and must be `Send` ({reason}): error \"future cannot be sent between threads safely\"",
             line_of(m, at.start)
         );
         let help = "use `Arc` instead of `Rc` for data shared with spawned tasks, or run the future with `spawn_local` on a `LocalSet`";

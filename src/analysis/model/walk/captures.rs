@@ -43,21 +43,29 @@ impl<'a> Walker<'_, 'a> {
         let Some(name) = syntax::ident_of(e) else {
             return;
         };
-        let (owner, rc) = if name == "self" {
+        let (owner, non_send) = if name == "self" {
             // `self` belongs to the nearest fn with a receiver.
             let owner = self.frames.iter().rev().find_map(|f| {
                 let i = self.m.bodies[f.body].fn_index?;
                 self.m.fns[i].sig.receiver().map(|_| f.body)
             });
             match owner {
-                Some(o) => (o, false),
+                Some(o) => (o, None),
                 None => return,
             }
         } else {
             let Some(id) = self.lookup(&name) else { return };
-            (self.m.locals[id].body, apis::is_rc(&self.m.locals[id].ty))
+            let l = &self.m.locals[id];
+            let non_send = if apis::is_rc(&l.ty) {
+                Some("an `Rc`")
+            } else if l.is_thread_rng() {
+                Some("a `ThreadRng` (it holds an `Rc`)")
+            } else {
+                None
+            };
+            (l.body, non_send)
         };
-        if !rc && !borrow {
+        if non_send.is_none() && !borrow {
             return;
         }
         // The innermost async block between the use and the local's body.
@@ -73,12 +81,15 @@ impl<'a> Walker<'_, 'a> {
         }
         if let Some(b) = block {
             let r = self.expr_range(e);
-            if rc {
-                self.m.captures.push(OuterUse {
-                    body: b,
-                    name: name.clone(),
-                    range: r.clone(),
-                    moved: how == Capture::Move,
+            if let Some(what) = non_send {
+                self.m.captures.push(Captured {
+                    site: OuterUse {
+                        body: b,
+                        name: name.clone(),
+                        range: r.clone(),
+                        moved: how == Capture::Move,
+                    },
+                    what,
                 });
             }
             if borrow {
@@ -91,6 +102,68 @@ impl<'a> Walker<'_, 'a> {
             }
         }
     }
+}
+
+impl Walker<'_, '_> {
+    /// `println!("{rc}")`: the names a format string captures (inline
+    /// arguments, and `width$` in a spec) are uses of those locals, by
+    /// reference, like the macro's other arguments.
+    pub(super) fn inline_format_args(&mut self, args: &[Expr]) {
+        let Some(lit) = args.iter().find_map(|e| match strip(e) {
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s),
+            _ => None,
+        }) else {
+            return;
+        };
+        for name in format_string_names(&lit.value()) {
+            let Ok(mut ident) = syn::parse_str::<syn::Ident>(&name) else {
+                continue;
+            };
+            ident.set_span(lit.span());
+            let e = Expr::Path(syn::ExprPath {
+                attrs: Vec::new(),
+                qself: None,
+                path: ident.into(),
+            });
+            self.capture_check(&e, Capture::Borrow);
+        }
+    }
+}
+
+/// The identifiers a format string names: `{name}`, `{name:?}`,
+/// `{:>width$}`; not positions (`{0}`), not `{{` escapes.
+fn format_string_names(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(open) = rest.find('{') {
+        rest = &rest[open + 1..];
+        if let Some(after) = rest.strip_prefix('{') {
+            rest = after;
+            continue;
+        }
+        let Some(close) = rest.find('}') else { break };
+        let (arg, spec) = rest[..close]
+            .split_once(':')
+            .unwrap_or((&rest[..close], ""));
+        let mut push = |n: &str| {
+            let n = n.trim();
+            if n.starts_with(|c: char| c.is_alphabetic() || c == '_') && !out.iter().any(|o| o == n)
+            {
+                out.push(n.to_string());
+            }
+        };
+        push(arg);
+        for part in spec.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')) {
+            if let Some(n) = part.strip_suffix('$') {
+                push(n);
+            }
+        }
+        rest = &rest[close + 1..];
+    }
+    out
 }
 
 /// How a use of a variable captures it into an async block.
@@ -142,4 +215,18 @@ pub(super) fn formatting_macro(name: &str) -> bool {
             | "panic"
             | "format_args"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_string_names;
+
+    #[test]
+    fn format_strings_name_their_inline_arguments() {
+        assert_eq!(
+            format_string_names("{rc} {{skip}} {0} {} {cfg:?} {:>w$.p$} {rc}"),
+            ["rc", "cfg", "w", "p"]
+        );
+        assert!(format_string_names("{unclosed").is_empty());
+    }
 }

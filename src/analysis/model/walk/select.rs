@@ -44,6 +44,9 @@ impl<'a> Walker<'_, 'a> {
                 for e in v {
                     self.expr(e, Use::Other);
                 }
+                if fmt == 1 {
+                    self.inline_format_args(v);
+                }
                 self.fmt_macro -= fmt;
                 self.macro_depth -= 1;
             }
