@@ -244,6 +244,7 @@ pub fn find(m: &Model<'_>) -> Spawned {
             false,
             |_| None,
         );
+        let role = apis::on_local_executor(role, &m.locals, c.receiver.as_ref());
         let apis::ArgRole::Spawn { what, send, .. } = role else {
             continue;
         };

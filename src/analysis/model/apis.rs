@@ -2,7 +2,7 @@
 //! return futures, which run closures inline or on other threads, which
 //! spawn tasks. Kept in one place so rules and the walker agree.
 
-use super::{Chain, Flavor, Names, Resolved, Root, RuntimeFlavor};
+use super::{Chain, Flavor, Local, Names, Resolved, Root, RuntimeFlavor};
 
 /// Methods whose closure argument runs inline, on the caller's thread:
 /// iterator adapters, `Option`/`Result` combinators, entry APIs...
@@ -256,6 +256,36 @@ pub fn arg_role(
             flavor: receiver.and_then(runtime_flavor),
         },
         _ => ArgRole::Unknown,
+    }
+}
+
+/// `ex.spawn(fut)` on a single-threaded executor (async-executor's and
+/// smol's `LocalExecutor`), known by the local's type or constructor: its
+/// tasks never leave the thread, so `fut` need not be `Send`.
+pub fn is_local_executor(locals: &[Local], receiver: &Chain) -> bool {
+    let Root::Local(id) = receiver.root else {
+        return false;
+    };
+    let Some(l) = locals.get(id).filter(|_| receiver.links.is_empty()) else {
+        return false;
+    };
+    let named = |p: &Resolved| p.segs.iter().any(|s| s == "LocalExecutor");
+    l.ty.iter().any(named)
+        || matches!(&l.init, Some(Chain { root: Root::Call { path, .. }, .. }) if named(path))
+}
+
+/// The role of a `spawn` argument once the receiver is known: a
+/// [`is_local_executor`] receiver's `spawn` needs no `Send`.
+pub fn on_local_executor(role: ArgRole, locals: &[Local], receiver: Option<&Chain>) -> ArgRole {
+    match role {
+        ArgRole::Spawn {
+            task, send: true, ..
+        } if receiver.is_some_and(|r| is_local_executor(locals, r)) => ArgRole::Spawn {
+            task,
+            what: "`LocalExecutor::spawn`".to_string(),
+            send: false,
+        },
+        role => role,
     }
 }
 

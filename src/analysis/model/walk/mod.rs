@@ -925,6 +925,7 @@ impl<'m, 'a> Walker<'m, 'a> {
                 closure_arg,
                 |c| self.flavor_of_chain(c),
             );
+            let role = apis::on_local_executor(role, &self.m.locals, Some(&recv));
             self.arg(a, &role);
         }
         self.move_args(&x.args, &u);
