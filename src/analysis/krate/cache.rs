@@ -42,7 +42,7 @@ pub fn content_hash(text: &str) -> u64 {
 /// shapes of `spawned.rs`, `CallSum::spawned_at` and the `ThreadRng` probe,
 /// with the LocalSet sites, typed receivers and fn-local `use` lines).
 fn version() -> String {
-    format!("{}-summary-5", env!("CARGO_PKG_VERSION"))
+    format!("{}-summary-6", env!("CARGO_PKG_VERSION"))
 }
 
 /// The cache folder, if one can be named.

@@ -283,10 +283,9 @@ impl<'s> Crates<'s> {
                     _ => None,
                 }
             }
-            Target::Method { name, recv } => {
-                let ty = match recv {
+            Target::Method { name, recv, fields } => {
+                let base = match recv {
                     Recv::SelfTy => self_ty()?,
-                    Recv::SelfField(field) => self.field_type(self_ty()?, field)?,
                     // `let x = Self { .. };`
                     Recv::Ty(segs) if segs.len() == 1 && segs[0] == "Self" => self_ty()?,
                     Recv::Ty(segs) => match resolve(segs, Ns::Type)? {
@@ -295,6 +294,9 @@ impl<'s> Crates<'s> {
                     },
                     Recv::Ctor(segs) => self.made_by(segs, self_ty(), &resolve)?,
                 };
+                let ty = fields
+                    .iter()
+                    .try_fold(base, |ty, f| self.field_type(ty, f))?;
                 self.method_of(ty, name)
             }
         }

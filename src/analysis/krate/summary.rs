@@ -91,11 +91,11 @@ pub struct FnSum {
     pub spawns_local: bool,
 }
 
-/// The receiver of a method call, as far as the code shows its type.
+/// The receiver of a method call, as far as the code shows its type
+/// (before the fields of `Target::Method`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Recv {
     SelfTy,
-    SelfField(String),
     /// A type path as written (a typed parameter or `let`).
     Ty(Vec<String>),
     /// A local initialised by a call of this path (`Store::open(..)?`).
@@ -105,7 +105,14 @@ pub enum Recv {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Target {
     Path(Vec<String>),
-    Method { name: String, recv: Recv },
+    /// `recv.f.g.name(..)`: the method, its receiver's base and the
+    /// fields read from it, in order (`self.store.load()`:
+    /// `Recv::SelfTy`, `["store"]`).
+    Method {
+        name: String,
+        recv: Recv,
+        fields: Vec<String>,
+    },
 }
 
 /// How a call site runs, for the crate's propagation.
@@ -534,10 +541,18 @@ fn target(
         }
         Callee::Method(name) => {
             let r = c.receiver.as_ref()?;
-            let recv = match (&r.root, r.links.as_slice()) {
-                (Root::SelfValue, []) => Recv::SelfTy,
-                (Root::SelfValue, [Link::Field(f)]) => Recv::SelfField(f.clone()),
-                (Root::Local(id), []) => {
+            // Only field reads between the base and the method.
+            let fields = r
+                .links
+                .iter()
+                .map(|l| match l {
+                    Link::Field(f) => Some(f.clone()),
+                    _ => None,
+                })
+                .collect::<Option<Vec<String>>>()?;
+            let recv = match &r.root {
+                Root::SelfValue => Recv::SelfTy,
+                Root::Local(id) => {
                     let l = m.locals.get(*id)?;
                     if l.is_param {
                         Recv::Ty(type_of(&l.ty, module_uses)?)
@@ -554,6 +569,7 @@ fn target(
             Some(Target::Method {
                 name: name.clone(),
                 recv,
+                fields,
             })
         }
         Callee::Other => None,
