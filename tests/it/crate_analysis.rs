@@ -132,7 +132,8 @@ fn chains_mark_exactly_what_the_crate_adds() {
 /// `spawn_local` in helpers of other modules (tests/fixtures/crates/local_set):
 /// alone, each file without a `LocalSet` reports every one; as a crate,
 /// the ones run inside a `LocalSet` (or a local runtime) go, and the ones
-/// reached from an entry with no `LocalSet` stay, with the chain.
+/// reached from an entry with no `LocalSet` stay, with the chain. A file
+/// outside the module tree is not taken to run in the package's `LocalSet`.
 #[test]
 fn spawn_local_findings_follow_the_crate() {
     let dir = crates_dir().join("local_set");
@@ -169,9 +170,12 @@ fn spawn_local_findings_follow_the_crate() {
     assert!(lines(&whole, "src/worker.rs").is_empty(), "{whole:?}");
     assert_eq!(lines(&whole, "src/tasks.rs"), [2, 6, 14, 18]);
     assert_eq!(lines(&whole, "src/pool.rs"), [12]);
+    // A file no target compiles keeps its own answer, with no chain.
+    assert_eq!(lines(&alone, "notes/loose.rs"), [6]);
+    assert_eq!(lines(&whole, "notes/loose.rs"), [6]);
     assert!(
-        whole.iter().all(|x| x.2),
-        "every crate finding has a chain: {whole:?}"
+        whole.iter().all(|x| x.2 == (x.0 != "notes/loose.rs")),
+        "every finding of the compiled files has a chain: {whole:?}"
     );
     let v = check_json(&dir, &["src/pool.rs"]);
     let msg = v["files"][0]["findings"]

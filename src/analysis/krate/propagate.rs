@@ -135,13 +135,17 @@ pub fn seeds(
 /// `LocalSet` that another file of the package sets up: the caller the
 /// crate pass cannot follow (a future bound to a local and run later, a
 /// trait object) is where it is. Precision first: the finding goes.
+/// Only files that some target compiles count, both ways: a stray `.rs`
+/// file (a fixture, a snippet kept in the repository) is not part of the
+/// program and keeps its own answer.
 fn inside_local_sets(
     g: &Graph<'_, '_>,
     no_local: &HashMap<ItemRef, Pred>,
     wanted: &impl Fn(usize) -> bool,
     out: &mut HashMap<usize, FileSeeds>,
 ) {
-    if !g.c.files.iter().any(|f| f.sets_up_local) {
+    let compiled: HashSet<usize> = g.c.instances.iter().map(|i| i.file).collect();
+    if !compiled.iter().any(|&f| g.c.files[f].sets_up_local) {
         return;
     }
     // (file, fn) pairs some instance of which runs with no `LocalSet`.
@@ -150,7 +154,7 @@ fn inside_local_sets(
         .map(|&(inst, fi)| (g.c.instances[inst].file, fi))
         .collect();
     for (file, s) in g.c.files.iter().enumerate() {
-        if s.sets_up_local || !wanted(file) {
+        if s.sets_up_local || !wanted(file) || !compiled.contains(&file) {
             continue;
         }
         for (fi, f) in s.fns.iter().enumerate() {
