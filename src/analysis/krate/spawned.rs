@@ -71,22 +71,9 @@ impl Spawned {
     /// `blocks` (the model's `send_reason` walk: up to the fn, or to a
     /// block that is a future of its own).
     pub fn block_of(&self, m: &Model<'_>, b: BodyId) -> Option<String> {
-        let mut cur = Some(b);
-        while let Some(id) = cur {
-            if let Some(what) = self.blocks.get(&id) {
-                return Some(format!("passed to {what}"));
-            }
-            let body = m.bodies.get(id)?;
-            match body.kind {
-                BodyKind::AsyncFn | BodyKind::SyncFn | BodyKind::PollFn | BodyKind::Const => {
-                    return None;
-                }
-                BodyKind::AsyncBlock if body.detached => return None,
-                _ => {}
-            }
-            cur = body.parent;
-        }
-        None
+        m.same_future(b)
+            .find_map(|id| self.blocks.get(&id))
+            .map(|what| format!("passed to {what}"))
     }
 }
 

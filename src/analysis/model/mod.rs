@@ -747,22 +747,26 @@ impl<'a> Model<'a> {
 
     /// Why the future running this body must be `Send`, if it must.
     pub fn send_reason(&self, b: BodyId) -> Option<&SendReason> {
+        self.same_future(b)
+            .find_map(|id| self.bodies[id].send.as_ref())
+    }
+
+    /// `b` and the bodies around it that belong to the same future,
+    /// innermost first: up to and including the fn body, or the async
+    /// block handed to a spawner or `block_on`, that is a future of its own.
+    pub fn same_future(&self, b: BodyId) -> impl Iterator<Item = BodyId> + '_ {
         let mut cur = Some(b);
-        while let Some(id) = cur {
-            let body = &self.bodies[id];
-            if let Some(s) = &body.send {
-                return Some(s);
-            }
-            match body.kind {
-                BodyKind::AsyncFn | BodyKind::SyncFn | BodyKind::PollFn | BodyKind::Const => {
-                    return None;
-                }
-                BodyKind::AsyncBlock if body.detached => return None,
-                _ => {}
-            }
-            cur = body.parent;
-        }
-        None
+        std::iter::from_fn(move || {
+            let id = cur?;
+            let body = self.bodies.get(id)?;
+            let own_future = match body.kind {
+                BodyKind::AsyncFn | BodyKind::SyncFn | BodyKind::PollFn | BodyKind::Const => true,
+                BodyKind::AsyncBlock => body.detached,
+                _ => false,
+            };
+            cur = if own_future { None } else { body.parent };
+            Some(id)
+        })
     }
 
     /// The innermost fn enclosing a body.
