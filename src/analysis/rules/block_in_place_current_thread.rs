@@ -46,11 +46,6 @@ pub(super) fn check(m: &Model<'_>, out: &mut Sink<'_>) {
     }
 }
 
-/// Makes the runtime multi-threaded where its flavor is chosen:
-/// `flavor = "current_thread"` -> `"multi_thread"` in the attribute, a
-/// plain `#[tokio::test]` gets `(flavor = "multi_thread")`, and a
-/// `Builder::new_current_thread()` becomes `Builder::new_multi_thread()`.
-/// Not with `start_paused` (paused time needs a current-thread runtime).
 /// Whether the fn around body `b` asks the runtime for its flavour
 /// (`Handle::current().runtime_flavor()`): code that does so guards its
 /// `block_in_place` with it, and which branch runs is not ours to guess.
@@ -67,6 +62,11 @@ fn checks_flavor(m: &Model<'_>, b: usize) -> bool {
     })
 }
 
+/// Makes the runtime multi-threaded where its flavor is chosen:
+/// `flavor = "current_thread"` -> `"multi_thread"` in the attribute, a
+/// plain `#[tokio::test]` gets `(flavor = "multi_thread")`, and a
+/// `Builder::new_current_thread()` becomes `Builder::new_multi_thread()`.
+/// Not with `start_paused` (paused time needs a current-thread runtime).
 fn fix(m: &Model<'_>, b: usize) -> Option<Fix> {
     // The body whose flavor is set: a fn with a runtime attribute, or an
     // async block handed to a runtime's `block_on`.

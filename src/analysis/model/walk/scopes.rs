@@ -254,11 +254,6 @@ impl<'a> Walker<'_, 'a> {
         let body = self.cur_body().unwrap_or(0);
         let id = self.m.locals.len();
         let rc = apis::is_rc(&ty_paths);
-        let rng = if ty.is_some() {
-            apis::is_thread_rng(&ty_paths, None)
-        } else {
-            apis::is_thread_rng(&[], init_chain.as_ref())
-        };
         self.m.locals.push(Local {
             name: name.clone(),
             decl: decl.clone(),
@@ -272,6 +267,7 @@ impl<'a> Walker<'_, 'a> {
             body,
             made_by,
         });
+        let rng = self.m.locals[id].is_thread_rng();
         let async_frame = self.frames.last().is_some_and(|f| f.kind.is_async());
         if (rc || rng) && async_frame {
             let lid = self.m.lives.len();
